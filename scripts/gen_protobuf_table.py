@@ -27,7 +27,10 @@ fieldsv1, strings). ``type`` is "string", "bool", "int32", "int64", "bytes", a m
 NAME, or "map:" + the value type (keys are always strings). ``flags`` is a bit set, see
 the FLAG_* constants (mirrored in kapiserver/apimachinery/protobuf/table.py).
 
-Run: python scripts/gen_protobuf_table.py [--check]
+Run: python scripts/gen_protobuf_table.py [--check] [--verbose]
+
+The script is longer than our usual module: it is one pass (parse both sources, join,
+write), and splitting it would scatter a tool that is read top to bottom.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "kapiserver" / "apimachinery" / "protobuf" / "table.json.gz"
@@ -64,7 +68,14 @@ SPECIAL = {
     "api.resource.QuantityValue": "quantity",  # embeds Quantity; same wire and JSON form
 }
 
-META_OPTIONS = ("ListOptions", "GetOptions", "DeleteOptions", "CreateOptions", "UpdateOptions", "PatchOptions")
+META_OPTIONS = (
+    "ListOptions",
+    "GetOptions",
+    "DeleteOptions",
+    "CreateOptions",
+    "UpdateOptions",
+    "PatchOptions",
+)
 UNVERSIONED = ("Status", "APIVersions", "APIGroupList", "APIGroup", "APIResourceList")
 
 
@@ -284,7 +295,7 @@ class GoUniverse:
             return "value"
         return self.underlying(go_package, target.lstrip("="))
 
-    _IMPORTS = {
+    _IMPORTS: ClassVar[dict[str, str]] = {
         "metav1": "k8s.io/apimachinery/pkg/apis/meta/v1",
         "runtime": "k8s.io/apimachinery/pkg/runtime",
         "intstr": "k8s.io/apimachinery/pkg/util/intstr",
@@ -300,10 +311,14 @@ class GoUniverse:
             if go_package.startswith(prefix):
                 directory = root / go_package[len(prefix) :]
                 break
-        texts = [p.read_text() for p in sorted(directory.glob("*.go")) if not p.name.startswith(("generated.", "zz_"))]
+        texts = [
+            p.read_text()
+            for p in sorted(directory.glob("*.go"))
+            if not p.name.startswith(("generated.", "zz_"))
+        ]
         for pattern in (rf'^\s*{alias}\s+"([^"]+)"', rf'^\s*"([^"]+/{alias})"'):
             for text in texts:
-                if m := re.search(pattern, text, re.M):
+                if m := re.search(pattern, text, re.MULTILINE):
                     return m.group(1)
         raise ValueError(f"cannot resolve import {alias} in {go_package}")
 
@@ -340,7 +355,9 @@ def build_message(msg: ProtoMessage, known: set[str], go: GoUniverse, problems: 
             continue
         pf = by_number.pop(gf.proto_number, None)
         if pf is None:
-            raise ValueError(f"{name}: Go field {gf.go_name} has number {gf.proto_number} unknown to the proto")
+            raise ValueError(
+                f"{name}: Go field {gf.go_name} has number {gf.proto_number} unknown to the proto"
+            )
         if gf.proto_name and gf.proto_name != pf.name:
             raise ValueError(f"{name}.{pf.name}: Go tag says name={gf.proto_name}")
         if pf.type.startswith("map:"):
@@ -361,9 +378,10 @@ def build_message(msg: ProtoMessage, known: set[str], go: GoUniverse, problems: 
             if ftype in SCALARS or ftype.startswith("map:") or flags & (FLAG_POINTER | FLAG_REPEATED):
                 raise ValueError(f"{name}.{pf.name}: inline field is not a plain message")
             flags |= FLAG_INLINE
-        if (pf.label == "repeated") != (shape == "[]") and ftype != "bytes":
-            if not (shape == "[]" and pf.label == "optional"):  # a named slice carried as a message
-                raise ValueError(f"{name}.{pf.name}: repeated={pf.label} but Go type {gf.go_type}")
+        # A Go slice is a repeated field, except []byte and named slices carried as a message (Verbs).
+        named_slice = shape == "[]" and pf.label == "optional"
+        if (pf.label == "repeated") != (shape == "[]") and ftype != "bytes" and not named_slice:
+            raise ValueError(f"{name}.{pf.name}: repeated={pf.label} but Go type {gf.go_type}")
         if pf.label == "map" and shape != "map":
             raise ValueError(f"{name}.{pf.name}: proto map but Go type {gf.go_type}")
         fields.append([pf.number, gf.json_name, ftype, flags])
@@ -396,7 +414,11 @@ def build_kinds(
 
 
 def resolve_kind(
-    go_package: str, kind: str, by_go_package: dict[str, str], go: GoUniverse, messages: dict[str, list[object]]
+    go_package: str,
+    kind: str,
+    by_go_package: dict[str, str],
+    go: GoUniverse,
+    messages: dict[str, list[object]],
 ) -> str | None:
     """The message of a registered Go type, following `type X = otherpkg.X` aliases."""
     name = short_name(f"{by_go_package[go_package]}.{kind}")
@@ -442,8 +464,10 @@ def main() -> int:
         return 0
     # mtime=0 keeps the file byte-identical across runs.
     args.output.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
-    print(f"{args.output}: {len(table['messages'])} messages, {sum(map(len, table['kinds'].values()))} kinds, "
-          f"{len(data)} bytes JSON, {args.output.stat().st_size} bytes gzipped")
+    print(
+        f"{args.output}: {len(table['messages'])} messages, {sum(map(len, table['kinds'].values()))} kinds, "
+        f"{len(data)} bytes JSON, {args.output.stat().st_size} bytes gzipped"
+    )
     return 0
 
 

@@ -12,7 +12,12 @@ per kind. Modules, bottom up:
 - envelope.py  the ``k8s\\0`` + runtime.Unknown envelope and watch frames
 
 Custom resources have no protobuf form: ``is_encodable`` tells the server to answer them
-in JSON, as kube-apiserver does.
+in JSON, as kube-apiserver does. Nor does metav1.Table (upstream has no message for it).
+
+Known gaps: the apiextensions.k8s.io and apiregistration.k8s.io kinds are not in the table
+(their .proto files live outside k8s.io/api); quantities pass through as sent, without
+upstream's canonical re-formatting ("1000m" stays "1000m"); RawExtension and FieldsV1
+bodies are re-serialised compactly by orjson rather than kept byte-for-byte.
 """
 
 from __future__ import annotations

@@ -17,12 +17,33 @@ this code runs for every protobuf request and watch event.
 from __future__ import annotations
 
 import base64
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import forms
 from .table import (
-    BOOL, BYTES, CONST, DURATION, FIELDSV1, INT32, INT64, INTORSTRING, LAZY, MAP, MERGE, MESSAGE,
-    MICROTIME, OMIT, QUANTITY, RAW, SPECIAL_WIRE_ZERO, STRING, STRINGS, TIME, Field, Message,
+    BOOL,
+    BYTES,
+    CONST,
+    DURATION,
+    FIELDSV1,
+    INT32,
+    INT64,
+    INTORSTRING,
+    LAZY,
+    MAP,
+    MERGE,
+    MESSAGE,
+    MICROTIME,
+    OMIT,
+    QUANTITY,
+    RAW,
+    SPECIAL_WIRE_ZERO,
+    STRING,
+    STRINGS,
+    TIME,
+    Field,
+    Message,
 )  # fmt: skip
 from .wire import ProtobufError, read_varint, skip_field, varint
 
@@ -62,9 +83,19 @@ ENCODERS: dict[int, Callable[[Any], bytes]] = {
     FIELDSV1: forms.encode_embedded,
     STRINGS: _encode_strings,
 }
-# JSON of an absent map value (Go's zero value of the map's element type).
-_MAP_VALUE_ZERO: dict[int, Any] = {STRING: "", BYTES: "", TIME: None, MICROTIME: None, DURATION: "0s",
-                                   QUANTITY: "0", INTORSTRING: 0, RAW: None, FIELDSV1: None, STRINGS: []}
+# JSON of a map entry without a value: gogo starts each entry from an empty value (a
+# non-nil []byte{} or []string{}, a zero struct). Immutable only, as these are shared.
+_MAP_VALUE_ZERO: dict[int, Any] = {
+    STRING: "",
+    BYTES: "",
+    TIME: None,
+    MICROTIME: None,
+    DURATION: "0s",
+    QUANTITY: "0",
+    INTORSTRING: 0,
+    RAW: None,
+    FIELDSV1: None,
+}
 _TRUNCATED = "proto: unexpected end of data"
 
 
@@ -220,8 +251,8 @@ def _map_entry(buf: bytes, pos: int, stop: int, f: Field) -> tuple[str, Any]:
     if value is _MISSING:
         if kind == MESSAGE:
             value = decode(b"", 0, 0, f.map_message)  # type: ignore[arg-type]
-        elif kind == BYTES:
-            value = None  # a nil []byte value
+        elif kind == STRINGS:
+            value = []
         else:
             value = _MAP_VALUE_ZERO[kind]
     return name, value

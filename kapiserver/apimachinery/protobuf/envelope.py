@@ -122,7 +122,16 @@ def encode_object(obj: dict[str, Any], gvk: tuple[str, str, str] | None = None) 
     av, k = api_version.encode(), kind.encode()
     type_meta = b"\x0a" + varint(len(av)) + av + b"\x12" + varint(len(k)) + k
     return b"".join(
-        (MAGIC, b"\x0a", varint(len(type_meta)), type_meta, b"\x12", varint(len(body)), body, b"\x1a\x00\x22\x00")
+        (
+            MAGIC,
+            b"\x0a",
+            varint(len(type_meta)),
+            type_meta,
+            b"\x12",
+            varint(len(body)),
+            body,
+            b"\x1a\x00\x22\x00",
+        )
     )
 
 

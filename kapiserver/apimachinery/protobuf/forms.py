@@ -87,8 +87,10 @@ def format_time(seconds: int) -> str:
         when = _EPOCH + _dt.timedelta(seconds=seconds)
     except OverflowError:
         raise ProtobufError(f"Time.MarshalJSON: year outside of range [0,9999] ({seconds}s)") from None
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ") if when.year >= 1000 else f"{when.year:04d}" + when.strftime(
-        "-%m-%dT%H:%M:%SZ"
+    return (
+        when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if when.year >= 1000
+        else f"{when.year:04d}" + when.strftime("-%m-%dT%H:%M:%SZ")
     )
 
 
@@ -176,7 +178,16 @@ def format_duration(nanos: int) -> str:
     return sign + text
 
 
-_UNITS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 10**9, "m": 60 * 10**9, "h": 3600 * 10**9}
+_UNITS = {
+    "ns": 1,
+    "us": 1_000,
+    "µs": 1_000,
+    "μs": 1_000,
+    "ms": 1_000_000,
+    "s": 10**9,
+    "m": 60 * 10**9,
+    "h": 3600 * 10**9,
+}
 _DURATION_PART = re.compile(r"(\d*)(?:\.(\d*))?([^\d.]+)")
 
 
@@ -219,7 +230,7 @@ def decode_quantity(buf: bytes, pos: int, stop: int) -> str:
     return raw.decode() if raw else "0"
 
 
-def encode_quantity(value: str | int | float) -> bytes:
+def encode_quantity(value: str | float) -> bytes:
     text = value if isinstance(value, str) else str(value)
     data = text.strip().encode()
     return b"\x0a" + varint(len(data)) + data

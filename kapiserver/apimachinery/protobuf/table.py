@@ -79,8 +79,19 @@ class Field:
     """One field of a compiled message."""
 
     __slots__ = (
-        "number", "name", "kind", "message", "map_kind", "map_message", "repeated", "pointer",
-        "inline", "omit_zero", "key", "tag", "zero",
+        "inline",
+        "key",
+        "kind",
+        "map_kind",
+        "map_message",
+        "message",
+        "name",
+        "number",
+        "omit_zero",
+        "pointer",
+        "repeated",
+        "tag",
+        "zero",
     )  # fmt: skip
 
     number: int
@@ -105,7 +116,7 @@ class Field:
 class Message:
     """A compiled message: decode dispatch by wire key, encode order, JSON emission order."""
 
-    __slots__ = ("name", "special", "has_type_meta", "by_key", "packed", "fields", "order", "finish")
+    __slots__ = ("by_key", "fields", "finish", "has_type_meta", "name", "order", "packed", "special")
 
     name: str
     special: int
@@ -174,7 +185,9 @@ def _compile(name: str, pending: dict[str, Message]) -> Message:
     msg.special = _SPECIAL_KINDS[special] if special else MESSAGE
     msg.has_type_meta = bool(has_type_meta)
     pending[name] = msg  # registered before its fields, so recursive references resolve
-    fields = [_compile_field(number, name_, ftype, flags, pending) for number, name_, ftype, flags in raw_fields]
+    fields = [
+        _compile_field(number, name_, ftype, flags, pending) for number, name_, ftype, flags in raw_fields
+    ]
     msg.by_key = {f.key: f for f in fields}
     msg.packed = {(f.number << 3) | LENGTH: f for f in fields if f.repeated and f.kind in VARINT_KINDS}
     msg.fields = tuple(sorted(fields, key=lambda f: f.number))

@@ -20,7 +20,9 @@ TESTDATA = REPO.parent / "shared" / "upstream" / "testdata-v1.35"
 
 def _fixtures() -> list[object]:
     if not TESTDATA.is_dir():
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"upstream fixtures not found at {TESTDATA}"))]
+        return [
+            pytest.param(None, marks=pytest.mark.skip(reason=f"upstream fixtures not found at {TESTDATA}"))
+        ]
     return sorted(p.name[: -len(".json")] for p in TESTDATA.glob("*.json"))
 
 

@@ -35,7 +35,10 @@ def enveloped(api_version: bytes, kind: bytes, body: bytes = b"") -> bytes:
         (b"k8s\x00", "empty body"),
         (b'{"kind":"Pod"}', "does not appear to be a protobuf message"),
         (b"k8s\x01" + ENCODED[4:], "does not appear to be a protobuf message"),
-        (enveloped(b"example.com/v1", b"Widget"), 'no kind "Widget" is registered for version "example.com/v1"'),
+        (
+            enveloped(b"example.com/v1", b"Widget"),
+            'no kind "Widget" is registered for version "example.com/v1"',
+        ),
         (enveloped(b"v1", b""), "Kind"),
         (enveloped(b"", b"Pod"), "apiVersion"),
         (enveloped(b"apps/v1", b"Pod"), 'no kind "Pod"'),

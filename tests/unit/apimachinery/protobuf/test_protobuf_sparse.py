@@ -39,7 +39,9 @@ def envelope(api_version: str, kind: str, body: bytes) -> bytes:
 
 def object_meta(name: bytes) -> bytes:
     """ObjectMeta with only a name: the six strings, generation 0 and a zero creationTimestamp."""
-    return ld(1, name) + ld(2, b"") + ld(3, b"") + ld(4, b"") + ld(5, b"") + ld(6, b"") + vi(7, 0) + ld(8, b"")
+    return (
+        ld(1, name) + ld(2, b"") + ld(3, b"") + ld(4, b"") + ld(5, b"") + ld(6, b"") + vi(7, 0) + ld(8, b"")
+    )
 
 
 def roundtrip(obj: dict[str, Any]) -> dict[str, Any]:
@@ -62,7 +64,13 @@ def test_configmap_with_name_and_data() -> None:
 
 def test_configmap_empty_values_survive() -> None:
     """Map values are written even when empty; a binaryData value of "" is a non-nil []byte."""
-    obj = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cm"}, "data": {"k": ""}, "binaryData": {"b": ""}}
+    obj = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "cm"},
+        "data": {"k": ""},
+        "binaryData": {"b": ""},
+    }
     body = protobuf.encode_object(obj)
     assert ld(3, ld(1, b"b") + ld(2, b"")) in body
     assert roundtrip(obj)["data"] == {"k": ""}
@@ -70,7 +78,10 @@ def test_configmap_empty_values_survive() -> None:
 
 
 def _deployment(**spec: Any) -> dict[str, Any]:
-    template = {"metadata": {"labels": {"app": "d"}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+    template = {
+        "metadata": {"labels": {"app": "d"}},
+        "spec": {"containers": [{"name": "c", "image": "nginx"}]},
+    }
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -145,18 +156,30 @@ def test_pod_with_empty_strings() -> None:
 
 def test_pod_without_containers_writes_null() -> None:
     """PodSpec.containers is json:"containers" without omitempty: a nil slice is null."""
-    assert roundtrip({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}})["spec"] == {"containers": None}
+    assert roundtrip({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}})["spec"] == {
+        "containers": None
+    }
 
 
 def test_empty_pointer_struct_is_kept() -> None:
     """securityContext is *PodSecurityContext: present-but-empty is written (size 0) and read back as {}."""
-    obj = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [], "securityContext": {}}}
+    obj = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "p"},
+        "spec": {"containers": [], "securityContext": {}},
+    }
     assert roundtrip(obj)["spec"] == {"containers": None, "securityContext": {}}
 
 
 def test_clusterrole_without_rules_writes_null() -> None:
     """ClusterRole.rules is json:"rules" without omitempty; an empty list cannot be told from nil on the wire."""
-    obj = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "r"}, "rules": []}
+    obj = {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "ClusterRole",
+        "metadata": {"name": "r"},
+        "rules": [],
+    }
     assert roundtrip(obj)["rules"] is None
 
 
@@ -172,7 +195,11 @@ def test_service_port_target_port_forms() -> None:
 
 def test_time_is_truncated_to_seconds_and_normalised_to_utc() -> None:
     """metav1.Time carries whole seconds on the wire; JSON is RFC 3339 in UTC."""
-    obj = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "n", "creationTimestamp": "2024-03-01T12:00:00.75+02:00"}}
+    obj = {
+        "apiVersion": "v1",
+        "kind": "Namespace",
+        "metadata": {"name": "n", "creationTimestamp": "2024-03-01T12:00:00.75+02:00"},
+    }
     assert roundtrip(obj)["metadata"]["creationTimestamp"] == "2024-03-01T10:00:00Z"
 
 
@@ -187,7 +214,13 @@ def test_micro_time_keeps_microseconds() -> None:
 
 
 def test_secret_bytes_are_base64() -> None:
-    obj = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"k": "aGVsbG8="}, "type": "Opaque"}
+    obj = {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "s"},
+        "data": {"k": "aGVsbG8="},
+        "type": "Opaque",
+    }
     encoded = protobuf.encode_object(obj)
     assert ld(2, ld(1, b"k") + ld(2, b"hello")) in encoded
     assert roundtrip(obj)["data"] == {"k": "aGVsbG8="}
@@ -222,7 +255,13 @@ def test_list_of_pods() -> None:
 def test_embedded_raw_extension_is_json() -> None:
     """ControllerRevision.data is a RawExtension: the raw bytes are the compact JSON of the value."""
     payload = {"spec": {"replicas": 1}}
-    obj = {"apiVersion": "apps/v1", "kind": "ControllerRevision", "metadata": {"name": "r"}, "data": payload, "revision": 2}
+    obj = {
+        "apiVersion": "apps/v1",
+        "kind": "ControllerRevision",
+        "metadata": {"name": "r"},
+        "data": payload,
+        "revision": 2,
+    }
     assert ld(1, b'{"spec":{"replicas":1}}') in protobuf.encode_object(obj)
     assert roundtrip(obj)["data"] == payload
 
@@ -240,11 +279,47 @@ def test_default_gvk_fills_empty_envelope() -> None:
     with pytest.raises(protobuf.ProtobufError):
         protobuf.decode_object(data)
     got = protobuf.decode_object(data, ("", "v1", "ConfigMap"))
-    assert got == {"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"name": "cm", "creationTimestamp": None}}
+    assert got == {
+        "kind": "ConfigMap",
+        "apiVersion": "v1",
+        "metadata": {"name": "cm", "creationTimestamp": None},
+    }
 
 
 def test_options_kinds_are_known_in_every_group_version() -> None:
     """metav1.AddToGroupVersion registers WatchEvent and the *Options kinds in each group version."""
-    obj = {"apiVersion": "apps/v1", "kind": "DeleteOptions", "propagationPolicy": "Foreground", "gracePeriodSeconds": 0}
+    obj = {
+        "apiVersion": "apps/v1",
+        "kind": "DeleteOptions",
+        "propagationPolicy": "Foreground",
+        "gracePeriodSeconds": 0,
+    }
     assert roundtrip(obj) == {"kind": "DeleteOptions", "apiVersion": "apps/v1", "gracePeriodSeconds": 0,
                               "propagationPolicy": "Foreground"}  # fmt: skip
+
+
+def test_named_string_slices_keep_empty_apart_from_nil() -> None:
+    """APIResource.verbs is metav1.Verbs ([]string carried as a message, json:"verbs"):
+    gogo writes it whenever non-nil, so [] survives, while a missing one reads back as null."""
+    resources = [
+        {"name": "pods", "singularName": "", "namespaced": True, "kind": "Pod", "verbs": []},
+        {"name": "x"},
+    ]
+    obj = {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": "v1", "resources": resources}
+    assert ld(4, b"") in protobuf.encode_object(obj)
+    got = roundtrip(obj)["resources"]
+    assert got[0]["verbs"] == [] and got[1]["verbs"] is None
+    # singularName, namespaced and kind have no omitempty: zero values are written out.
+    assert got[1] == {"name": "x", "singularName": "", "namespaced": False, "kind": "", "verbs": None}
+
+
+def test_extra_values_map() -> None:
+    """UserInfo.extra is map[string]ExtraValue: entries, even empty ones, come back as lists."""
+    obj = {
+        "apiVersion": "authentication.k8s.io/v1",
+        "kind": "TokenReview",
+        "metadata": {},
+        "spec": {"token": "t"},
+        "status": {"authenticated": True, "user": {"username": "u", "extra": {"b": ["1", "2"], "a": []}}},
+    }
+    assert roundtrip(obj)["status"]["user"] == {"username": "u", "extra": {"b": ["1", "2"], "a": []}}

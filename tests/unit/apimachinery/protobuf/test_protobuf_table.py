@@ -61,13 +61,24 @@ def test_inline_and_order_facts() -> None:
     assert [f.inline for f in volume.fields] == [False, True]  # VolumeSource is json:",inline"
     status = table.message("apis.meta.v1.Status")
     assert [name for name, _, _ in status.order][-1] == "code"  # field 6, last in the Go struct
-    assert table.message("core.v1.Pod").has_type_meta and not table.message("apis.meta.v1.WatchEvent").has_type_meta
+    assert (
+        table.message("core.v1.Pod").has_type_meta
+        and not table.message("apis.meta.v1.WatchEvent").has_type_meta
+    )
 
 
-@pytest.mark.skipif(not (UPSTREAM.is_dir() and GO_SOURCES.is_dir()), reason="upstream .proto files or Go sources absent")
+@pytest.mark.skipif(
+    not (UPSTREAM.is_dir() and GO_SOURCES.is_dir()), reason="upstream .proto files or Go sources absent"
+)
 def test_committed_table_matches_generator() -> None:
     subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "gen_protobuf_table.py"), "--check", "--proto", str(UPSTREAM)],
+        [
+            sys.executable,
+            str(REPO / "scripts" / "gen_protobuf_table.py"),
+            "--check",
+            "--proto",
+            str(UPSTREAM),
+        ],
         check=True,
         cwd=REPO,
     )

@@ -12,7 +12,12 @@ import pytest
 from kapiserver.apimachinery import protobuf
 from kapiserver.apimachinery.protobuf import wire
 
-POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "resourceVersion": "5"}, "spec": {"containers": [{"name": "c"}]}}
+POD = {
+    "apiVersion": "v1",
+    "kind": "Pod",
+    "metadata": {"name": "p", "resourceVersion": "5"},
+    "spec": {"containers": [{"name": "c"}]},
+}
 
 
 def test_frame_layout() -> None:
