@@ -66,6 +66,8 @@ def decode_object(data: bytes, default_gvk: tuple[str, str, str] | None = None) 
     ``default_gvk`` (group, version, kind) fills in what the envelope leaves empty, as the
     request's resource does upstream. Raises ProtobufError for anything malformed or unknown.
     """
+    if not isinstance(data, bytes):
+        data = bytes(data)  # bytearray or memoryview: the walkers slice and decode bytes
     if not data:
         raise ProtobufError("empty data")
     if data[:4] != MAGIC:
@@ -148,6 +150,8 @@ def encode_message(obj: dict[str, Any], message_name: str) -> bytes:
 
 
 def decode_message(data: bytes, message_name: str) -> dict[str, Any]:
+    if not isinstance(data, bytes):
+        data = bytes(data)
     try:
         return codec.decode(data, 0, len(data), table.message(message_name))
     except ProtobufError:

@@ -67,3 +67,10 @@ def test_truncated_stream_is_an_error(cut: int) -> None:
     frame = protobuf.encode_watch_event("ADDED", POD)
     with pytest.raises(protobuf.ProtobufError):
         list(protobuf.iter_frames(frame[:cut]))
+
+
+def test_buffers_other_than_bytes_are_accepted() -> None:
+    data = protobuf.encode_object(POD)
+    expected = protobuf.decode_object(data)
+    assert protobuf.decode_object(bytearray(data)) == expected
+    assert protobuf.decode_object(memoryview(data)) == expected  # type: ignore[arg-type]
