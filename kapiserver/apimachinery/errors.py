@@ -9,7 +9,7 @@ turns a StatusError into an HTTP response.
     Unauthorized          401   unauthorized
     Forbidden             403   forbidden
     NotFound              404   not_found, not_found_generic
-    MethodNotAllowed      405   method_not_supported
+    MethodNotAllowed      405   method_not_supported, method_not_allowed_generic
     NotAcceptable         406   not_acceptable
     AlreadyExists         409   already_exists, generate_name_conflict
     Conflict              409   conflict, apply_conflict
@@ -152,6 +152,11 @@ def service_unavailable(reason: str) -> StatusError:
 def method_not_supported(gr: GroupResource, action: str) -> StatusError:
     message = f"{action} is not supported on resources of kind {field.go_quote(str(gr))}"
     return _status(405, "MethodNotAllowed", message, {"group": gr.group, "kind": gr.resource})
+
+
+def method_not_allowed_generic() -> StatusError:
+    """A method the path does not serve at all (upstream's router answer)."""
+    return _status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", {})
 
 
 def not_acceptable(accepted: list[str]) -> StatusError:

@@ -1,0 +1,1 @@
+"""kube-aggregator: APIService routing, the head of the chain."""

@@ -1,0 +1,1 @@
+"""apiextensions-apiserver: CustomResourceDefinitions and their custom resources (the end of the chain)."""

@@ -1,0 +1,18 @@
+"""create_server_chain: aggregator -> kube-apiserver -> apiextensions -> not found
+(upstream cmd/kube-apiserver/app.CreateServerChain)."""
+
+from __future__ import annotations
+
+from kapiserver.aggregator.server import new_aggregator
+from kapiserver.apiextensions.server import new_apiextensions_server
+from kapiserver.controlplane.instance import KubeAPIServer
+from kapiserver.server.config import Config
+from kapiserver.server.genericapiserver import GenericAPIServer, NotFound
+from kapiserver.server.resource_config import ResourceConfig
+from kapiserver.storage.interface import Storage
+
+
+def create_server_chain(config: Config, backend: Storage, resources: ResourceConfig) -> GenericAPIServer:
+    apiextensions = new_apiextensions_server(config, NotFound())
+    kube = KubeAPIServer.new(config, apiextensions, backend, resources.resource_enabled)
+    return new_aggregator(config, kube.server)

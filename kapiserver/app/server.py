@@ -1,0 +1,55 @@
+"""Run: the ~20-line heart of the process (upstream cmd/kube-apiserver/app.Run)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from kapiserver import KUBERNETES_VERSION, __version__
+from kapiserver.options import ServerRunOptions
+from kapiserver.server import certs
+from kapiserver.server.lifecycle import prepare_run
+from kapiserver.storage import factory
+
+from . import config as app_config
+from .chain import create_server_chain
+
+log = logging.getLogger("kapiserver")
+
+
+async def run(options: ServerRunOptions, stop: asyncio.Event | None = None,
+              on_ready: Callable[[int], None] | None = None) -> None:
+    log.info("Version: %s (kapiserver %s)", KUBERNETES_VERSION, __version__)
+    completed = app_config.build(options)
+    backend = factory.new_backend(completed.storage)
+    await backend.start()
+    completed.generic.admission = app_config.admission_chain(options.admission.enabled_plugins(), backend)
+    completed.generic.complete()
+    server = create_server_chain(completed.generic, backend, completed.resource_config)
+    prepared = prepare_run(server, closers=[backend.close])
+
+    def ready(port: int) -> None:
+        completed.generic.secure_port = port
+        completed.generic.external_address = ""
+        completed.generic.complete()
+        _write_admin_kubeconfig(completed, port)
+        if on_ready is not None:
+            on_ready(port)
+
+    await prepared.run(stop, ready)
+
+
+def _write_admin_kubeconfig(completed: app_config.CompletedConfig, port: int) -> None:
+    tls = completed.tls
+    if tls is None:
+        return
+    host = completed.generic.bind_address
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    url = f"https://{host}:{port}"
+    certs.write_kubeconfig(tls.kubeconfig, url, tls.ca_cert.read_bytes(), tls.admin_cert.read_bytes(),
+                           tls.admin_key.read_bytes())
+    log.info("Wrote %s for %s", tls.kubeconfig, url)

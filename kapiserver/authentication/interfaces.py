@@ -1,0 +1,28 @@
+"""Authenticator interface (upstream authenticator.Request)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from .user import UserInfo
+
+
+@dataclass(frozen=True, slots=True)
+class AuthRequest:
+    """What an authenticator may look at: headers and the verified client certificate, if any."""
+
+    headers: Mapping[str, str]
+    peer_certificate: Mapping[str, Any] | None
+
+
+class Authenticator(Protocol):
+    async def authenticate(self, request: AuthRequest) -> UserInfo | None:
+        """The user, or None when this authenticator does not recognise the credentials.
+
+        Raises AuthenticationError when credentials are present but invalid."""
+
+
+class AuthenticationError(Exception):
+    """Credentials were presented and are wrong (the request gets 401, not anonymous access)."""

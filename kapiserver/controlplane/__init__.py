@@ -1,0 +1,2 @@
+"""The kube-apiserver proper (upstream pkg/controlplane): the built-in API groups and what
+they bootstrap at start."""

@@ -1,0 +1,38 @@
+"""Post-start hooks of the control plane (upstream bootstrap-controller and
+start-system-namespaces-controller): the namespaces a cluster always has."""
+
+from __future__ import annotations
+
+import logging
+
+from kapiserver.apimachinery import errors
+from kapiserver.authentication.user import API_SERVER_USER, SYSTEM_PRIVILEGED_GROUP, UserInfo
+from kapiserver.registry.core.namespaces import NAMESPACES
+from kapiserver.registry.rest import CreateOptions, RequestContext
+from kapiserver.registry.store import Store
+from kapiserver.server.genericapiserver import GenericAPIServer
+from kapiserver.storage.interface import Storage
+
+log = logging.getLogger(__name__)
+
+SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+SYSTEM_USER = UserInfo(API_SERVER_USER, groups=(SYSTEM_PRIVILEGED_GROUP,))
+
+
+async def ensure_namespaces(backend: Storage, names: tuple[str, ...]) -> None:
+    store = Store(NAMESPACES, backend)
+    ctx = RequestContext(user=SYSTEM_USER)
+    for name in names:
+        obj = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
+        try:
+            await store.create(ctx, obj, None, CreateOptions())
+        except errors.StatusError as err:
+            if err.reason != "AlreadyExists":
+                raise
+
+
+def add_hooks(server: GenericAPIServer, backend: Storage) -> None:
+    async def system_namespaces() -> None:
+        await ensure_namespaces(backend, SYSTEM_NAMESPACES)
+
+    server.add_post_start_hook("start-system-namespaces-controller", system_namespaces)

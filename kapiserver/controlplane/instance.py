@@ -1,0 +1,44 @@
+"""KubeAPIServer: THE ordered list of storage providers (upstream pkg/controlplane/instance.go).
+
+"The order here is preserved in discovery."
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kapiserver.registry import core
+from kapiserver.registry.provider import StorageProvider
+from kapiserver.server.config import Config
+from kapiserver.server.genericapiserver import Delegate, GenericAPIServer
+from kapiserver.storage import factory
+from kapiserver.storage.interface import Storage
+
+from . import bootstrap
+
+ResourceEnabled = Callable[[str, str, str], bool]
+
+
+def storage_providers() -> list[StorageProvider]:
+    return [
+        core.provider(),
+    ]
+
+
+class KubeAPIServer:
+    def __init__(self, server: GenericAPIServer):
+        self.server = server
+
+    @classmethod
+    def new(cls, config: Config, delegate: Delegate, backend: Storage, enabled: ResourceEnabled) -> "KubeAPIServer":
+        server = GenericAPIServer("kube-apiserver", config, delegate)
+        instance = cls(server)
+        instance.install_apis(backend, enabled)
+        bootstrap.add_hooks(server, backend)
+        return instance
+
+    def install_apis(self, backend: Storage, enabled: ResourceEnabled) -> None:
+        for provider in storage_providers():
+            info = provider.new_rest_storage(lambda spec: factory.storage_for(backend), enabled)
+            if info is not None:
+                self.server.install_api_groups(info)

@@ -1,0 +1,95 @@
+"""PATCH: JSON patch, merge patch, strategic merge patch and server-side apply (upstream handlers/patch.go).
+
+The patch is applied inside the store's guaranteed update, to whatever object is current,
+so a write that races another is retried with the patch applied to fresh data.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from kapiserver.apimachinery import errors, field
+from kapiserver.apimachinery import patch as patching
+from kapiserver.apimachinery.types import Object
+from kapiserver.registry.rest import RequestContext, UpdateOptions
+
+from .. import negotiation
+from ..request_info import RequestInfo
+from ..responses import write_object
+from ..scope import RequestScope
+from . import common
+from .transform import transform
+from .update import admit_update, check_name
+
+_SORTED_PATCH_TYPES = sorted(negotiation.PATCH_TYPES)
+
+
+def parse_patch_options(request: web.Request, patch_type: str) -> tuple[UpdateOptions, bool | None]:
+    values = common.query_values(request)
+    force = common.parse_bool(values, "force")
+    options = UpdateOptions(tuple(common.query_list(request, "dryRun")), values.get("fieldManager", ""),
+                            values.get("fieldValidation", ""))
+    errs: field.ErrorList = []
+    if patch_type != negotiation.APPLY_PATCH_YAML:
+        if force is not None:
+            errs.append(field.forbidden(field.new_path("force"), "may not be specified for non-apply patch"))
+    elif not options.field_manager:
+        errs.append(field.required(field.new_path("fieldManager"), "is required for apply patch"))
+    errs += common.validate_field_manager(options.field_manager)
+    errs += common.validate_dry_run(list(options.dry_run))
+    errs += common.validate_field_validation(options.field_validation)
+    if errs:
+        raise common.invalid_options("PatchOptions", errs)
+    return options, force
+
+
+class PatchedObjectInfo:
+    """Applies the patch to the current object, then defaults and admits the result."""
+
+    def __init__(self, scope: RequestScope, info: RequestInfo, patch_type: str, body: bytes, dry_run: bool):
+        self._scope = scope
+        self._info = info
+        self._patch_type = patch_type
+        self._body = body
+        self._dry_run = dry_run
+
+    def preconditions(self) -> tuple[str | None, str | None]:
+        return None, None
+
+    async def updated_object(self, ctx: RequestContext, old: Object | None) -> Object:
+        scope = self._scope
+        if old is None:
+            raise errors.not_found(scope.entry.spec.group_resource, self._info.name)
+        patched = patching.apply_patch(self._patch_type, old, self._body, scope.definition)
+        if not isinstance(patched, dict):
+            raise errors.bad_request("the patch must produce an object")
+        common.check_type_meta(scope, patched)
+        check_name(patched, self._info.name, self._info.namespace)
+        scope.defaulter(patched)
+        await admit_update(scope, ctx, patched, old, self._info.name, self._dry_run)
+        return patched
+
+
+async def patch(request: web.Request, scope: RequestScope, info: RequestInfo) -> web.StreamResponse:
+    ctx = scope.context(request, info)
+    choice = scope.negotiate(request)
+    patch_type = request.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+    if patch_type not in negotiation.PATCH_TYPES:
+        raise errors.unsupported_media_type(patch_type, _SORTED_PATCH_TYPES)
+    if patch_type == negotiation.STRATEGIC_MERGE_PATCH and scope.definition is None:
+        raise errors.unsupported_media_type(patch_type, [t for t in _SORTED_PATCH_TYPES
+                                                         if t != negotiation.STRATEGIC_MERGE_PATCH])
+    options, _force = parse_patch_options(request, patch_type)
+    body = await common.read_body(request, scope.max_request_bytes)
+    if not hasattr(scope.rest, "update"):
+        raise errors.method_not_supported(scope.entry.spec.group_resource, "patch")
+    if patch_type == negotiation.APPLY_PATCH_YAML:
+        raise errors.unsupported_media_type(patch_type, [t for t in _SORTED_PATCH_TYPES
+                                                         if t != negotiation.APPLY_PATCH_YAML])
+    obj_info = PatchedObjectInfo(scope, info, patch_type, body, options.is_dry_run)
+    result, created = await scope.rest.update(
+        ctx, info.name, obj_info, common.create_validation(scope, info.name, options.is_dry_run),
+        common.update_validation(scope, info.name, options.is_dry_run), False, options)
+    answer = transform(scope, ctx, result, choice.conversion)
+    return write_object(201 if created else 200, answer, choice, ctx.warnings)
+

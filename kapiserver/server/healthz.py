@@ -1,0 +1,59 @@
+"""/healthz, /livez and /readyz with ?verbose, ?exclude= and /<check> (upstream server/healthz)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from aiohttp import web
+
+CheckFunc = Callable[[], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class HealthCheck:
+    """A named check; raising means unhealthy."""
+
+    name: str
+    check: CheckFunc
+
+
+async def ping() -> None:
+    return None
+
+
+def _text(status: int, body: str) -> web.Response:
+    return web.Response(status=status, text=body, headers={"Content-Type": "text/plain; charset=utf-8",
+                                                           "X-Content-Type-Options": "nosniff"})
+
+
+async def serve(kind: str, checks: list[HealthCheck], request: web.Request, subpath: str) -> web.Response:
+    """Answer /<kind> or /<kind>/<check>, upstream's text format."""
+    if subpath:
+        for check in checks:
+            if check.name == subpath:
+                try:
+                    await check.check()
+                except Exception as exc:
+                    return _text(500, f"internal server error: {exc}\n")
+                return _text(200, "ok")
+        return _text(404, "404 page not found\n")
+    excluded = set(request.query.getall("exclude", []))
+    lines: list[str] = []
+    failed = False
+    for check in checks:
+        if check.name in excluded:
+            lines.append(f"[+]{check.name} excluded: ok")
+            continue
+        try:
+            await check.check()
+            lines.append(f"[+]{check.name} ok")
+        except Exception:
+            failed = True
+            lines.append(f"[-]{check.name} failed: reason withheld")
+    verbose = "verbose" in request.query
+    if failed:
+        return _text(500, "\n".join(lines) + f"\n{kind} check failed\n")
+    if not verbose:
+        return _text(200, "ok")
+    return _text(200, "\n".join(lines) + f"\n{kind} check passed\n")

@@ -1,0 +1,86 @@
+"""The root documents the head of the chain serves: /api, /apis, /version and health checks."""
+
+from __future__ import annotations
+
+import platform
+import sys
+from typing import Any
+
+from aiohttp import web
+
+from kapiserver import KUBERNETES_VERSION, __version__
+from kapiserver.apimachinery import errors
+from kapiserver.endpoints import negotiation
+from kapiserver.endpoints.discovery import AGGREGATED_CONVERSIONS, AGGREGATED_GROUP, AGGREGATED_KIND
+from kapiserver.endpoints.responses import write_raw_json
+
+from . import healthz
+from .genericapiserver import GenericAPIServer, write_discovery
+
+_SERIALIZERS = (negotiation.JSON, negotiation.YAML, negotiation.PROTOBUF)
+
+
+def version_info() -> dict[str, Any]:
+    """upstream version.Info as /version answers it."""
+    major, minor = KUBERNETES_VERSION.lstrip("v").split(".")[:2]
+    return {
+        "major": major, "minor": minor, "emulationMajor": major, "emulationMinor": minor,
+        "minCompatibilityMajor": major, "minCompatibilityMinor": str(int(minor) - 1),
+        "gitVersion": f"{KUBERNETES_VERSION}+kapiserver-{__version__}", "gitCommit": "", "gitTreeState": "clean",
+        "buildDate": "", "goVersion": f"python{platform.python_version()}", "compiler": "cpython",
+        "platform": f"{sys.platform}/{platform.machine().lower()}",
+    }
+
+
+def _discovery_root(server: GenericAPIServer, legacy: bool) -> Any:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        if request.method not in ("GET", "HEAD"):
+            raise errors.method_not_allowed_generic()
+        choice = negotiation.negotiate_output(request.headers.get("Accept", ""), _SERIALIZERS, AGGREGATED_CONVERSIONS)
+        if choice.conversion is not None:
+            body, etag = server.discovery.aggregated(legacy, choice.conversion.version)
+            quoted = f'"{etag}"'
+            headers = {"ETag": quoted, "Vary": "Accept",
+                       "Content-Type": f"application/json;g={AGGREGATED_GROUP};v={choice.conversion.version};"
+                                       f"as={AGGREGATED_KIND}"}
+            if request.headers.get("If-None-Match") == quoted:
+                return web.Response(status=304, headers=headers)
+            return web.Response(status=200, body=body, headers=headers)
+        if legacy:
+            return write_discovery(request, server.discovery.api_versions(server.config.external_address))
+        return write_discovery(request, server.discovery.api_group_list())
+
+    return handle
+
+
+def install_root_routes(server: GenericAPIServer) -> None:
+    server.handle_path("/api", _discovery_root(server, legacy=True))
+    server.handle_path("/apis", _discovery_root(server, legacy=False))
+
+    async def version(request: web.Request) -> web.StreamResponse:
+        return write_raw_json(200, version_info())
+
+    server.handle_path("/version", version)
+    servers = server.chain()
+    health = [check for s in servers for check in s.health_checks]
+    ready = health + [check for s in servers for check in s.readiness_checks]
+    for kind, checks in (("healthz", health), ("livez", health), ("readyz", ready)):
+        _install_health(server, kind, checks)
+
+
+def _install_health(server: GenericAPIServer, kind: str, checks: list[healthz.HealthCheck]) -> None:
+    all_checks = [healthz.HealthCheck("ping", healthz.ping)] + checks
+
+    async def overall(request: web.Request) -> web.StreamResponse:
+        return await healthz.serve(kind, all_checks, request, "")
+
+    server.handle_path(f"/{kind}", overall)
+    for check in all_checks:
+        server.handle_path(f"/{kind}/{check.name}", _single(kind, all_checks, check.name))
+
+
+def _single(kind: str, checks: list[healthz.HealthCheck], name: str) -> Any:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        return await healthz.serve(kind, checks, request, name)
+
+    return handle
