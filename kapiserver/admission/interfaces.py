@@ -9,7 +9,7 @@ from typing import Protocol, runtime_checkable
 
 from kapiserver.apimachinery.schema import GroupVersionKind, GroupVersionResource
 from kapiserver.apimachinery.types import Object
-from kapiserver.authentication.user import UserInfo
+from kapiserver.apimachinery.user import UserInfo
 
 
 class Operation(enum.Enum):

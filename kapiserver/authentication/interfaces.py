@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .user import UserInfo
+from kapiserver.apimachinery.user import UserInfo
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .interfaces import Authenticator, AuthRequest
-from .user import ALL_AUTHENTICATED, UserInfo
+from kapiserver.apimachinery.user import ALL_AUTHENTICATED, UserInfo
 
 
 class UnionAuthenticator:

@@ -6,7 +6,7 @@ TLS has already verified the chain against --client-ca-file; this only reads the
 from __future__ import annotations
 
 from .interfaces import AuthRequest
-from .user import UserInfo
+from kapiserver.apimachinery.user import UserInfo
 
 
 class X509Authenticator:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from kapiserver.apimachinery import errors
-from kapiserver.authentication.user import API_SERVER_USER, SYSTEM_PRIVILEGED_GROUP, UserInfo
+from kapiserver.apimachinery.user import API_SERVER_USER, SYSTEM_PRIVILEGED_GROUP, UserInfo
 from kapiserver.registry.core.namespaces import NAMESPACES
 from kapiserver.registry.rest import CreateOptions, RequestContext
 from kapiserver.registry.store import Store

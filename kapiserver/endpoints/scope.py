@@ -12,7 +12,7 @@ from kapiserver.admission.chain import EMPTY, Chain
 from kapiserver.admission.interfaces import Attributes, Operation
 from kapiserver.apimachinery.schema import GroupVersionKind, GroupVersionResource
 from kapiserver.apimachinery.types import Object
-from kapiserver.authentication.user import UserInfo
+from kapiserver.apimachinery.user import UserInfo
 from kapiserver.registry.provider import ResourceEntry
 from kapiserver.registry.rest import RequestContext
 

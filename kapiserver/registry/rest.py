@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from kapiserver.apimachinery.types import Object
-from kapiserver.authentication.user import UserInfo
+from kapiserver.apimachinery.user import UserInfo
 from kapiserver.storage.interface import WatchEvent
 
 DRY_RUN_ALL = "All"

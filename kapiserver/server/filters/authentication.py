@@ -13,7 +13,7 @@ from aiohttp import web
 
 from kapiserver.apimachinery import errors
 from kapiserver.authentication.interfaces import AuthenticationError, Authenticator, AuthRequest
-from kapiserver.authentication.user import ALL_UNAUTHENTICATED, ANONYMOUS, UserInfo
+from kapiserver.apimachinery.user import ALL_UNAUTHENTICATED, ANONYMOUS, UserInfo
 from kapiserver.endpoints.scope import USER_KEY
 
 from . import Filter, Handler

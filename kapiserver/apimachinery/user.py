@@ -1,4 +1,8 @@
-"""The authenticated user (upstream k8s.io/apiserver/pkg/authentication/user.Info)."""
+"""The authenticated user (upstream k8s.io/apiserver/pkg/authentication/user.Info).
+
+It lives here, below every layer, because authentication produces it and admission,
+authorization, audit and the registry all read it, and those must not import each other.
+"""
 
 from __future__ import annotations
 
