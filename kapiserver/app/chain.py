@@ -9,10 +9,10 @@ from kapiserver.controlplane.instance import KubeAPIServer
 from kapiserver.server.config import Config
 from kapiserver.server.genericapiserver import GenericAPIServer, NotFound
 from kapiserver.server.resource_config import ResourceConfig
-from kapiserver.storage.interface import Storage
+from kapiserver.storage.factory import StorageFactory
 
 
-def create_server_chain(config: Config, backend: Storage, resources: ResourceConfig) -> GenericAPIServer:
+def create_server_chain(config: Config, storage: StorageFactory, resources: ResourceConfig) -> GenericAPIServer:
     apiextensions = new_apiextensions_server(config, NotFound())
-    kube = KubeAPIServer.new(config, apiextensions, backend, resources.resource_enabled)
+    kube = KubeAPIServer.new(config, apiextensions, storage, resources.resource_enabled)
     return new_aggregator(config, kube.server)

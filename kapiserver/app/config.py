@@ -17,7 +17,6 @@ from kapiserver.server import certs
 from kapiserver.server.config import Config
 from kapiserver.server.resource_config import ResourceConfig
 from kapiserver.storage import factory
-from kapiserver.storage.interface import Storage
 
 
 @dataclass(slots=True)
@@ -74,7 +73,7 @@ def build(options: ServerRunOptions) -> CompletedConfig:
         shutdown_delay=generic["shutdown_delay_duration"],
     )
     storage = factory.StorageConfig(options.storage["storage_backend"], str(data_dir),
-                                    options.storage["etcd_compaction_interval"])
+                                    options.storage["etcd_compaction_interval"], options.storage["watch_cache"])
     return CompletedConfig(
         generic=config, storage=storage, resource_config=ResourceConfig(options.api_enablement["runtime_config"]),
         data_dir=data_dir, tls=tls, client_ca_file=client_ca, service_cluster_ip_ranges=ranges,
@@ -82,11 +81,13 @@ def build(options: ServerRunOptions) -> CompletedConfig:
     )
 
 
-def admission_chain(enabled_plugins: list[str], backend: Storage) -> Chain:
+def admission_chain(enabled_plugins: list[str], storage: factory.StorageFactory) -> Chain:
     """The plugins kapiserver runs, in upstream's order."""
+    namespaces = storage.storage_for("/registry/namespaces")
 
     async def get_namespace(name: str) -> Object | None:
-        return await backend.get(f"/registry/namespaces/{name}", ignore_not_found=True)
+        # Read through the watch cache, as upstream's plugin reads its informer.
+        return await namespaces.get(f"/registry/namespaces/{name}", "0", ignore_not_found=True)
 
     plugins: list[object] = []
     for name in enabled_plugins:

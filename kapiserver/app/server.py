@@ -22,12 +22,12 @@ async def run(options: ServerRunOptions, stop: asyncio.Event | None = None,
               on_ready: Callable[[int], None] | None = None) -> None:
     log.info("Version: %s (kapiserver %s)", KUBERNETES_VERSION, __version__)
     completed = app_config.build(options)
-    backend = factory.new_backend(completed.storage)
-    await backend.start()
-    completed.generic.admission = app_config.admission_chain(options.admission.enabled_plugins(), backend)
+    storage = factory.StorageFactory(completed.storage)
+    await storage.start()
+    completed.generic.admission = app_config.admission_chain(options.admission.enabled_plugins(), storage)
     completed.generic.complete()
-    server = create_server_chain(completed.generic, backend, completed.resource_config)
-    prepared = prepare_run(server, closers=[backend.close])
+    server = create_server_chain(completed.generic, storage, completed.resource_config)
+    prepared = prepare_run(server, closers=[storage.close])
 
     def ready(port: int) -> None:
         completed.generic.secure_port = port

@@ -11,7 +11,7 @@ from kapiserver.registry.core.namespaces import NAMESPACES
 from kapiserver.registry.rest import CreateOptions, RequestContext
 from kapiserver.registry.store import Store
 from kapiserver.server.genericapiserver import GenericAPIServer
-from kapiserver.storage.interface import Storage
+from kapiserver.storage.factory import StorageFactory
 
 log = logging.getLogger(__name__)
 
@@ -19,8 +19,8 @@ SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 SYSTEM_USER = UserInfo(API_SERVER_USER, groups=(SYSTEM_PRIVILEGED_GROUP,))
 
 
-async def ensure_namespaces(backend: Storage, names: tuple[str, ...]) -> None:
-    store = Store(NAMESPACES, backend)
+async def ensure_namespaces(storage: StorageFactory, names: tuple[str, ...]) -> None:
+    store = Store(NAMESPACES, storage.storage_for(NAMESPACES.key_root))
     ctx = RequestContext(user=SYSTEM_USER)
     for name in names:
         obj = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
@@ -31,8 +31,8 @@ async def ensure_namespaces(backend: Storage, names: tuple[str, ...]) -> None:
                 raise
 
 
-def add_hooks(server: GenericAPIServer, backend: Storage) -> None:
+def add_hooks(server: GenericAPIServer, storage: StorageFactory) -> None:
     async def system_namespaces() -> None:
-        await ensure_namespaces(backend, SYSTEM_NAMESPACES)
+        await ensure_namespaces(storage, SYSTEM_NAMESPACES)
 
     server.add_post_start_hook("start-system-namespaces-controller", system_namespaces)

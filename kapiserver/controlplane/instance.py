@@ -11,8 +11,7 @@ from kapiserver.registry import core
 from kapiserver.registry.provider import StorageProvider
 from kapiserver.server.config import Config
 from kapiserver.server.genericapiserver import Delegate, GenericAPIServer
-from kapiserver.storage import factory
-from kapiserver.storage.interface import Storage
+from kapiserver.storage.factory import StorageFactory
 
 from . import bootstrap
 
@@ -30,15 +29,16 @@ class KubeAPIServer:
         self.server = server
 
     @classmethod
-    def new(cls, config: Config, delegate: Delegate, backend: Storage, enabled: ResourceEnabled) -> "KubeAPIServer":
+    def new(cls, config: Config, delegate: Delegate, storage: StorageFactory,
+            enabled: ResourceEnabled) -> "KubeAPIServer":
         server = GenericAPIServer("kube-apiserver", config, delegate)
         instance = cls(server)
-        instance.install_apis(backend, enabled)
-        bootstrap.add_hooks(server, backend)
+        instance.install_apis(storage, enabled)
+        bootstrap.add_hooks(server, storage)
         return instance
 
-    def install_apis(self, backend: Storage, enabled: ResourceEnabled) -> None:
+    def install_apis(self, storage: StorageFactory, enabled: ResourceEnabled) -> None:
         for provider in storage_providers():
-            info = provider.new_rest_storage(lambda spec: factory.storage_for(backend), enabled)
+            info = provider.new_rest_storage(lambda spec: storage.storage_for(spec.key_root), enabled)
             if info is not None:
                 self.server.install_api_groups(info)

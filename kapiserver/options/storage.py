@@ -38,7 +38,7 @@ class StorageOptions(FlagSet):
              "(kapiserver's embedded default, in --data-dir), 'memory' (nothing persisted), 'etcd3'."),
         Flag("storage-media-type", "string", "application/vnd.kubernetes.protobuf", "The media type to use to "
              "store objects in storage.", support="harmless"),
-        Flag("watch-cache", "bool", True, "Enable watch caching in the apiserver", support="harmless"),
+        Flag("watch-cache", "bool", True, "Enable watch caching in the apiserver"),
         Flag("watch-cache-sizes", "strings", [], "Watch cache size settings for some resources (pods, nodes, "
              "etc.), comma separated.", support="harmless"),
         Flag("default-watch-cache-size", "int", 100, "Default watch cache size.", support="harmless"),

@@ -124,7 +124,8 @@ class Store:
         list_meta = {"resourceVersion": meta.resource_version(obj)}
         return to_table(self.spec.printer, [obj], list_meta, include_object)
 
-    async def watch(self, ctx: RequestContext, options: ListOptions) -> AsyncIterator[WatchEvent]:
+    def watch(self, ctx: RequestContext, options: ListOptions) -> AsyncIterator[WatchEvent]:
+        """Check the request now (a bad selector is a plain 400), then stream its events."""
         predicate = build_predicate(self.spec, options.label_selector, options.field_selector)
         namespace = ctx.namespace or self._selected_namespace(options.field_selector)
         key = self.key_root(namespace)
@@ -132,13 +133,21 @@ class Store:
         if predicate.exact_name is not None and (namespace or not self.spec.namespaced):
             if not is_valid_path_segment_name(predicate.exact_name):
                 key, recursive = f"{key}/{predicate.exact_name}", False
-        opts = StorageListOptions(options.resource_version, "", predicate, recursive,  # type: ignore[arg-type]
-                                  options.allow_watch_bookmarks, options.send_initial_events)
+        opts = StorageListOptions(options.resource_version, options.resource_version_match,  # type: ignore[arg-type]
+                                  predicate, recursive, options.allow_watch_bookmarks, options.send_initial_events)
+        return self._watch_events(key, opts)
+
+    async def _watch_events(self, key: str, opts: StorageListOptions) -> AsyncIterator[WatchEvent]:
         try:
             async for event in self.storage.watch(key, opts):
-                yield event
+                if event.type == "BOOKMARK":
+                    marker = {"kind": self.spec.kind, "apiVersion": self.spec.api_version,
+                              "metadata": event.object.get("metadata", {})}
+                    yield WatchEvent("BOOKMARK", marker, event.revision)
+                else:
+                    yield event
         except (storage_errors.StorageError, storage_errors.ResourceVersionTooOld,
-                storage_errors.InvalidResourceVersion) as exc:
+                storage_errors.ResourceVersionTooLarge, storage_errors.InvalidResourceVersion) as exc:
             raise storeerr.interpret_watch_error(exc, self.gr) from exc
 
     # -- create -------------------------------------------------------------------------

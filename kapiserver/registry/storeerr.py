@@ -7,7 +7,6 @@ from kapiserver.apimachinery.schema import GroupResource
 from kapiserver.storage import errors as storage_errors
 
 _EXPIRED_LIST = "The resourceVersion for the provided list is too old."
-_EXPIRED_WATCH = "The resourceVersion for the provided watch is too old."
 _INCONSISTENT_CONTINUE = (
     "The provided continue parameter is too old to display a consistent list result. You can start a new list "
     "without the continue parameter, or use the continue token in this response to retrieve the remainder of the "
@@ -61,7 +60,8 @@ def interpret_list_error(err: BaseException, gr: GroupResource) -> errors.Status
 
 def interpret_watch_error(err: BaseException, gr: GroupResource) -> errors.StatusError:
     if isinstance(err, storage_errors.ResourceVersionTooOld):
-        return errors.resource_expired(_EXPIRED_WATCH)
+        # The watch cache's wording, which is what clients of kube-apiserver see.
+        return errors.resource_expired(str(err))
     return _common(err) or errors.internal_error(err)
 
 

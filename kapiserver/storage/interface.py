@@ -12,7 +12,7 @@ callers must not mutate them.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from kapiserver.apimachinery.types import Object
@@ -85,6 +85,8 @@ class ListOptions:
     recursive: bool = True
     allow_watch_bookmarks: bool = False
     send_initial_events: bool | None = None
+    # Ask for BOOKMARK events carrying the newest revision even when nothing in range changed.
+    progress_notify: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,12 +99,18 @@ class ListResult:
 
 @dataclass(frozen=True, slots=True)
 class WatchEvent:
-    """One change. `object` is shared and read-only; `prev_object` is what it replaced."""
+    """One change. `object` is shared and read-only; `prev_object` is what it replaced.
+
+    `encoded` lets every watcher that sends this same event reuse one serialization of it
+    (keyed by the encoding), as upstream's cachingObject does.
+    """
 
     type: EventType
     object: Object
     revision: int
     prev_object: Object | None = None
+    key: str = ""
+    encoded: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
 
 
 # Given the current object (None when absent and allowed), return the object to store.

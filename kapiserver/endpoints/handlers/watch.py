@@ -39,6 +39,14 @@ def _encode_event(kind: str, obj: Object, media_type: str) -> bytes:
     return orjson.dumps({"type": kind, "object": obj}) + b"\n"
 
 
+def _encode_shared(event: WatchEvent, media_type: str) -> bytes:
+    """Encode an event once for every watcher that sends it unchanged."""
+    data = event.encoded.get(media_type)
+    if data is None:
+        data = event.encoded[media_type] = _encode_event(event.type, event.object, media_type)
+    return data
+
+
 async def serve_watch(request: web.Request, scope: RequestScope, info: RequestInfo,
                       options: ListOptions) -> web.StreamResponse:
     ctx = scope.context(request, info)
@@ -81,8 +89,11 @@ async def _pump(response: web.StreamResponse, scope: RequestScope, ctx: RequestC
     first_table = True
     try:
         async for event in events:
+            if choice.conversion is None:
+                await response.write(_encode_shared(event, media_type))
+                continue
             obj = _event_object(scope, ctx, event, choice, first_table)
-            if choice.conversion is not None and choice.conversion.kind == "Table" and event.type != "BOOKMARK":
+            if choice.conversion.kind == "Table" and event.type != "BOOKMARK":
                 first_table = False
             await response.write(_encode_event(event.type, obj, media_type))
     except errors.StatusError as err:

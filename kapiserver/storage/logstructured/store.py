@@ -13,7 +13,8 @@ import orjson
 from kapiserver.apimachinery.types import Object
 
 from .. import errors, keys
-from ..interface import ListOptions, ListResult, Preconditions, Predicate, UpdateFunc, ValidateDeletionFunc, WatchEvent
+from ..interface import ListOptions, ListResult, Preconditions, UpdateFunc, ValidateDeletionFunc, WatchEvent
+from ..watch_filter import filter_event, with_revision
 from .log import Change, Log, WriteOp
 from .watchers import Broadcaster
 
@@ -41,35 +42,12 @@ def _decode(key: str, data: bytes, revision: int) -> Object:
     return obj
 
 
-def _with_revision(obj: Object, revision: int) -> Object:
-    """A shallow copy whose metadata carries another revision (shared parts stay shared)."""
-    return {**obj, "metadata": {**obj.get("metadata", {}), "resourceVersion": str(revision)}}
-
-
 def _key_range(key: str, recursive: bool) -> tuple[str, str, str]:
     """(prefix used for continue tokens, range start, range end)."""
     if not recursive:
         return key, key, key + "\x00"
     prefix = key if key.endswith("/") else key + "/"
     return prefix, prefix, keys.prefix_end(prefix)
-
-
-def filter_event(event: WatchEvent, predicate: Predicate) -> WatchEvent | None:
-    """Apply a selector to a change, turning entries and exits into ADDED and DELETED (as upstream)."""
-    if predicate.empty or event.type in ("BOOKMARK", "ERROR"):
-        return event
-    if event.type == "DELETED":
-        return event if predicate.matches(event.prev_object or event.object) else None
-    now_matches = predicate.matches(event.object)
-    before = event.prev_object
-    was_matching = before is not None and event.type == "MODIFIED" and predicate.matches(before)
-    if now_matches and was_matching:
-        return event
-    if now_matches:
-        return WatchEvent("ADDED", event.object, event.revision, before)
-    if was_matching and before is not None:
-        return WatchEvent("DELETED", _with_revision(before, event.revision), event.revision, before)
-    return None
 
 
 class LogStructuredStore:
@@ -187,7 +165,7 @@ class LogStructuredStore:
         result = await self._log.write(WriteOp(key, 0, _encode(obj), expires))
         if result.change is None:
             raise errors.key_exists(key, result.current.mod_revision if result.current else 0)
-        return _with_revision(obj, result.change.revision)
+        return with_revision(obj, result.change.revision)
 
     async def guaranteed_update(
         self,
@@ -211,7 +189,7 @@ class LogStructuredStore:
             expires = time.time() + ttl if ttl > 0 else (row.expires if row is not None else 0.0)
             result = await self._log.write(WriteOp(key, row.mod_revision if row else 0, data, expires))
             if result.change is not None:
-                return _with_revision(updated, result.change.revision)
+                return with_revision(updated, result.change.revision)
             row = result.current
 
     async def delete(
@@ -231,7 +209,7 @@ class LogStructuredStore:
                 await validate_deletion(current)
             result = await self._log.write(WriteOp(key, row.mod_revision, None))
             if result.change is not None:
-                return _with_revision(current, result.change.revision)
+                return with_revision(current, result.change.revision)
             row = result.current
 
     async def compact(self, revision: int) -> None:
@@ -242,7 +220,7 @@ class LogStructuredStore:
     async def watch(self, key: str, opts: ListOptions) -> AsyncIterator[WatchEvent]:
         _, start, end = _key_range(key, opts.recursive)
         since = keys.parse_resource_version(opts.resource_version)
-        watcher = self._broadcaster.add(start, end)
+        watcher = self._broadcaster.add(start, end, opts.progress_notify)
         try:
             last = since
             if since == 0:
@@ -251,7 +229,7 @@ class LogStructuredStore:
                 for row in rows:
                     obj = _decode(row.key, row.value, row.mod_revision)
                     if opts.predicate.matches(obj):
-                        yield WatchEvent("ADDED", obj, row.mod_revision)
+                        yield WatchEvent("ADDED", obj, row.mod_revision, None, row.key)
             else:
                 compacted = await self._log.compacted_revision()
                 if since < compacted:
@@ -277,10 +255,10 @@ class LogStructuredStore:
     def _to_event(self, change: Change) -> WatchEvent:
         obj = _decode(change.key, change.value, change.revision)
         if change.deleted:
-            return WatchEvent("DELETED", obj, change.revision, obj)
+            return WatchEvent("DELETED", obj, change.revision, obj, change.key)
         prev = _decode(change.key, change.prev_value, change.revision) if change.prev_value is not None else None
         kind = "ADDED" if change.create_revision == change.revision else "MODIFIED"
-        return WatchEvent(kind, obj, change.revision, prev)
+        return WatchEvent(kind, obj, change.revision, prev, change.key)
 
     # -- background --------------------------------------------------------------------
 

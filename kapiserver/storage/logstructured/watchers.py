@@ -18,11 +18,14 @@ MAX_PENDING_EVENTS = 100_000
 
 
 class Watcher:
-    __slots__ = ("start", "end", "_queue", "_ready", "closed")
+    __slots__ = ("start", "end", "progress", "_queue", "_ready", "closed")
 
-    def __init__(self, start: str, end: str):
+    def __init__(self, start: str, end: str, progress: bool = False):
         self.start = start
         self.end = end
+        # Wants a BOOKMARK after each commit that brought it nothing (etcd's progress notify),
+        # so a watch cache knows how far it is up to date.
+        self.progress = progress
         self._queue: deque[WatchEvent] = deque()
         self._ready = asyncio.Event()
         self.closed = False
@@ -55,8 +58,8 @@ class Broadcaster:
         self._to_event = to_event
         self._watchers: set[Watcher] = set()
 
-    def add(self, start: str, end: str) -> Watcher:
-        watcher = Watcher(start, end)
+    def add(self, start: str, end: str, progress: bool = False) -> Watcher:
+        watcher = Watcher(start, end, progress)
         self._watchers.add(watcher)
         return watcher
 
@@ -66,6 +69,7 @@ class Broadcaster:
     def publish(self, changes: list[Change]) -> None:
         if not self._watchers:
             return
+        served: set[Watcher] = set()
         for change in changes:
             event: WatchEvent | None = None
             for watcher in self._watchers:
@@ -73,6 +77,14 @@ class Broadcaster:
                     if event is None:
                         event = self._to_event(change)
                     watcher.offer(event)
+                    served.add(watcher)
+        progress: WatchEvent | None = None
+        for watcher in self._watchers:
+            if watcher.progress and watcher not in served:
+                if progress is None:
+                    progress = WatchEvent("BOOKMARK", {"metadata": {"resourceVersion": str(changes[-1].revision)}},
+                                          changes[-1].revision)
+                watcher.offer(progress)
 
     def close_all(self) -> None:
         for watcher in self._watchers:
