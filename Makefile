@@ -27,7 +27,7 @@ test: $(PY)
 
 bench: install
 	$(PY) -m pip install -q -e '.[test]'
-	$(PY) bench/run.py
+	$(PY) bench/core.py
 
 clean:
 	rm -rf $(VENV) $(DATA_DIR) .tools .pytest_cache
