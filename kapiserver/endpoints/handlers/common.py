@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from kapiserver.admission.interfaces import Operation
-from kapiserver.apimachinery import codec, errors, field, protobuf
+from kapiserver.apimachinery import codec, errors, field, protobuf, structural
 from kapiserver.apimachinery.schema import GroupKind
 from kapiserver.apimachinery.types import Object
 from kapiserver.registry.rest import RequestContext, ValidateObjectFunc, ValidateObjectUpdateFunc
@@ -42,7 +42,8 @@ def summarize(data: bytes, max_length: int = 30) -> str:
     return hexed + " ..." if len(data) > max_length else hexed
 
 
-def decode_object(scope: RequestScope, content_type: str, body: bytes) -> Object:
+def decode_object(scope: RequestScope, content_type: str, body: bytes, ctx: RequestContext,
+                  field_validation: str = "") -> Object:
     """Decode a body into the endpoint's kind; 400 for anything that is not one."""
     media = negotiation.input_media_type(content_type, scope.input_types)
     expected = scope.kind
@@ -63,7 +64,29 @@ def decode_object(scope: RequestScope, content_type: str, body: bytes) -> Object
                                  f"\"json:\\\"apiVersion,omitempty\\\"\"; Kind string "
                                  f"\"json:\\\"kind,omitempty\\\"\" }} ({summarize(body)})")
     check_type_meta(scope, obj)
+    check_fields(scope, obj, ctx, field_validation)
     return obj
+
+
+def check_fields(scope: RequestScope, obj: Object, ctx: RequestContext, field_validation: str) -> None:
+    """Read obj as its built-in type: wrong JSON types are a 400; undeclared fields are
+    dropped, and reported as fieldValidation asks (default Warn), as upstream's decoder does."""
+    if scope.definition is None:
+        return
+    kind = scope.kind
+    try:
+        unknown = structural.decode_typed(obj, scope.definition)
+    except structural.TypeMismatch as exc:
+        raise errors.bad_request(f"{kind.kind} in version {field.go_quote(kind.version)} cannot be handled as a "
+                                 f"{kind.kind}: {exc}") from exc
+    if not unknown or field_validation == "Ignore":
+        return
+    problems = [f"unknown field {field.go_quote(path)}" for path in unknown]
+    if field_validation == "Strict":
+        raise errors.bad_request(f"{kind.kind} in version {field.go_quote(kind.version)} cannot be handled as a "
+                                 f"{kind.kind}: strict decoding error: " + ", ".join(problems))
+    for problem in problems:
+        ctx.add_warning(problem)
 
 
 def _json_type(value: Any) -> str:

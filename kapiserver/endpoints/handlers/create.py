@@ -41,7 +41,7 @@ async def create(request: web.Request, scope: RequestScope, info: RequestInfo) -
     negotiation.input_media_type(content_type, scope.input_types)
     body = await common.read_body(request, scope.max_request_bytes)
     options = parse_create_options(request)
-    obj = common.decode_object(scope, content_type, body)
+    obj = common.decode_object(scope, content_type, body, ctx, options.field_validation)
     name = info.name if info.subresource else meta.name(obj)
     if not info.namespace and scope.resource.resource == "namespaces" and scope.resource.group == "":
         ctx.namespace = name

@@ -9,7 +9,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from kapiserver.apimachinery import errors, field
-from kapiserver.apimachinery import patch as patching
+from kapiserver.apimachinery.patch import patcher as patching
 from kapiserver.apimachinery.types import Object
 from kapiserver.registry.rest import RequestContext, UpdateOptions
 
@@ -46,12 +46,13 @@ def parse_patch_options(request: web.Request, patch_type: str) -> tuple[UpdateOp
 class PatchedObjectInfo:
     """Applies the patch to the current object, then defaults and admits the result."""
 
-    def __init__(self, scope: RequestScope, info: RequestInfo, patch_type: str, body: bytes, dry_run: bool):
+    def __init__(self, scope: RequestScope, info: RequestInfo, patch_type: str, body: bytes,
+                 options: UpdateOptions):
         self._scope = scope
         self._info = info
         self._patch_type = patch_type
         self._body = body
-        self._dry_run = dry_run
+        self._options = options
 
     def preconditions(self) -> tuple[str | None, str | None]:
         return None, None
@@ -64,9 +65,10 @@ class PatchedObjectInfo:
         if not isinstance(patched, dict):
             raise errors.bad_request("the patch must produce an object")
         common.check_type_meta(scope, patched)
+        common.check_fields(scope, patched, ctx, self._options.field_validation)
         check_name(patched, self._info.name, self._info.namespace)
         scope.defaulter(patched)
-        await admit_update(scope, ctx, patched, old, self._info.name, self._dry_run)
+        await admit_update(scope, ctx, patched, old, self._info.name, self._options.is_dry_run)
         return patched
 
 
@@ -86,7 +88,7 @@ async def patch(request: web.Request, scope: RequestScope, info: RequestInfo) ->
     if patch_type == negotiation.APPLY_PATCH_YAML:
         raise errors.unsupported_media_type(patch_type, [t for t in _SORTED_PATCH_TYPES
                                                          if t != negotiation.APPLY_PATCH_YAML])
-    obj_info = PatchedObjectInfo(scope, info, patch_type, body, options.is_dry_run)
+    obj_info = PatchedObjectInfo(scope, info, patch_type, body, options)
     result, created = await scope.rest.update(
         ctx, info.name, obj_info, common.create_validation(scope, info.name, options.is_dry_run),
         common.update_validation(scope, info.name, options.is_dry_run), False, options)

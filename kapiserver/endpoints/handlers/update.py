@@ -74,7 +74,7 @@ async def update(request: web.Request, scope: RequestScope, info: RequestInfo) -
     options = parse_update_options(request)
     content_type = request.headers.get("Content-Type", "")
     negotiation.input_media_type(content_type, scope.input_types)
-    obj = common.decode_object(scope, content_type, body)
+    obj = common.decode_object(scope, content_type, body, ctx, options.field_validation)
     _ensure_request_namespace(scope, ctx.namespace, obj)
     check_name(obj, info.name, info.namespace)
     scope.defaulter(obj)
