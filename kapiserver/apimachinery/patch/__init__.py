@@ -1,9 +1,10 @@
-"""Patch engines: JSON patch, JSON merge patch and strategic merge patch, as kube-apiserver applies them.
+"""Patch engines: JSON patch, JSON merge patch and strategic merge patch, as kube-apiserver has them.
 
-    patcher.py              apply_patch(): a PATCH body onto the current object, failures as upstream's Status
+    patcher.py              apply_patch(): a PATCH body onto the current object, failures as Status
     jsonpatch.py            RFC 6902 with github.com/evanphx/json-patch v4 semantics
     mergepatch.py           RFC 7386 with the same library's semantics; create_merge_patch
-    strategic.py            strategic merge patch: apply, two- and three-way creation (pkg/util/strategicpatch)
+    strategic.py            strategic merge patch (pkg/util/strategicpatch): apply, two- and three-way
+                            creation
     strategic_merge.py      ... applying (mergeMap)
     strategic_diff.py       ... creating (diffMaps)
     strategic_conflicts.py  ... conflict detection for three-way patches

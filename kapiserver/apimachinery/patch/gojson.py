@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -114,7 +115,7 @@ class _Scanner:
     """encoding/json's scanner: one method per state, `step` is the current state."""
 
     def __init__(self) -> None:
-        self.step = self._begin_value
+        self.step: Callable[[int], None] = self._begin_value
         self.stack: list[int] = []
         self.end_top = False
         self.error: str | None = None
@@ -255,7 +256,7 @@ class _Scanner:
         else:
             self.fail(byte, "in string escape code")
 
-    def _hex_escape(self, remaining: int):  # type: ignore[no-untyped-def]
+    def _hex_escape(self, remaining: int) -> Callable[[int], None]:
         def state(byte: int) -> None:
             if byte not in _HEX:
                 self.fail(byte, "in \\u hexadecimal character escape")
@@ -263,6 +264,7 @@ class _Scanner:
                 self.step = self._in_string
             else:
                 self.step = self._hex_escape(remaining - 1)
+
         return state
 
     def _neg(self, byte: int) -> None:
@@ -317,7 +319,7 @@ class _Scanner:
             return
         self._end_value(byte)
 
-    def _literal(self, word: str, index: int):  # type: ignore[no-untyped-def]
+    def _literal(self, word: str, index: int) -> Callable[[int], None]:
         def state(byte: int) -> None:
             expected = word[index]
             if byte != ord(expected):
@@ -326,4 +328,5 @@ class _Scanner:
                 self.step = self._end_value
             else:
                 self.step = self._literal(word, index + 1)
+
         return state

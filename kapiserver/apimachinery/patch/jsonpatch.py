@@ -31,7 +31,7 @@ from typing import Any
 import orjson
 
 from . import gojson
-from .golang import GoPanic, NIL_DEREFERENCE, format_float, quote
+from .golang import NIL_DEREFERENCE, GoPanic, format_float, quote
 
 __all__ = ["JSONPatchError", "apply", "decode_patch"]
 
@@ -77,8 +77,14 @@ class _Applier:
     def apply(self, operation: dict[str, Any]) -> None:
         kind = operation.get("op")
         kind = kind if isinstance(kind, str) else "unknown"
-        handler = {"add": self.add, "remove": self.remove, "replace": self.replace,
-                   "move": self.move, "test": self.test, "copy": self.copy}.get(kind)
+        handler = {
+            "add": self.add,
+            "remove": self.remove,
+            "replace": self.replace,
+            "move": self.move,
+            "test": self.test,
+            "copy": self.copy,
+        }.get(kind)
         if handler is None:
             raise JSONPatchError(f"Unexpected kind: {kind}")
         handler(operation)
@@ -97,7 +103,9 @@ class _Applier:
         path = _member(operation, "path", "remove operation failed to decode path: missing value")
         container, key = _find_object(self.doc, path)
         if container is None:
-            raise JSONPatchError(f'remove operation does not apply: doc is missing path: "{path}": {_MISSING}')
+            raise JSONPatchError(
+                f'remove operation does not apply: doc is missing path: "{path}": {_MISSING}'
+            )
         try:
             _remove(container, key)
         except JSONPatchError as err:
@@ -119,14 +127,18 @@ class _Applier:
         try:
             _get(container, key)
         except JSONPatchError:
-            raise JSONPatchError(f"replace operation does not apply: doc is missing key: {path}: {_MISSING}") from None
+            raise JSONPatchError(
+                f"replace operation does not apply: doc is missing key: {path}: {_MISSING}"
+            ) from None
         _set(container, key, _copy(value))
 
     def move(self, operation: dict[str, Any]) -> None:
         source = _member(operation, "from", "move operation failed to decode from: {}")
         container, key = _find_object(self.doc, source)
         if container is None:
-            raise JSONPatchError(f"move operation does not apply: doc is missing from path: {source}: {_MISSING}")
+            raise JSONPatchError(
+                f"move operation does not apply: doc is missing from path: {source}: {_MISSING}"
+            )
         try:
             value = _get(container, key)
             _remove(container, key)
@@ -135,7 +147,9 @@ class _Applier:
         path = _member(operation, "path", "move operation failed to decode path: {}")
         container, key = _find_object(self.doc, path)
         if container is None:
-            raise JSONPatchError(f"move operation does not apply: doc is missing destination path: {path}: {_MISSING}")
+            raise JSONPatchError(
+                f"move operation does not apply: doc is missing destination path: {path}: {_MISSING}"
+            )
         try:
             _add(container, key, value)
         except JSONPatchError as err:
@@ -168,7 +182,9 @@ class _Applier:
         source = _member(operation, "from", "copy operation failed to decode from: {}")
         container, key = _find_object(self.doc, source)
         if container is None:
-            raise JSONPatchError(f"copy operation does not apply: doc is missing from path: {source}: {_MISSING}")
+            raise JSONPatchError(
+                f"copy operation does not apply: doc is missing from path: {source}: {_MISSING}"
+            )
         try:
             value = _get(container, key)
         except JSONPatchError as err:
@@ -176,12 +192,16 @@ class _Applier:
         path = _member(operation, "path", "copy operation failed to decode path: missing value")
         container, key = _find_object(self.doc, path)
         if container is None:
-            raise JSONPatchError(f"copy operation does not apply: doc is missing destination path: {path}: {_MISSING}")
+            raise JSONPatchError(
+                f"copy operation does not apply: doc is missing destination path: {path}: {_MISSING}"
+            )
         if value is not None:
             self.copied += _marshaled_size(value)
         if 0 < self.copy_limit < self.copied:
-            raise JSONPatchError(f"Unable to complete the copy, the accumulated size increase of copy is "
-                                 f"{self.copied}, exceeding the limit {self.copy_limit}")
+            raise JSONPatchError(
+                f"Unable to complete the copy, the accumulated size increase of copy is "
+                f"{self.copied}, exceeding the limit {self.copy_limit}"
+            )
         try:
             _add(container, key, _copy(value))
         except JSONPatchError as err:

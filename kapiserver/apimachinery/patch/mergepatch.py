@@ -22,7 +22,14 @@ from typing import Any
 from ..types import Object
 from . import gojson
 
-__all__ = ["BAD_JSON_DOC", "BAD_JSON_PATCH", "MergePatchError", "create_merge_patch", "merge_patch", "merge_patch_bytes"]
+__all__ = [
+    "BAD_JSON_DOC",
+    "BAD_JSON_PATCH",
+    "MergePatchError",
+    "create_merge_patch",
+    "merge_patch",
+    "merge_patch_bytes",
+]
 
 BAD_JSON_DOC = "Invalid JSON Document"
 BAD_JSON_PATCH = "Invalid JSON Patch"

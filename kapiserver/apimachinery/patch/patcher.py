@@ -3,30 +3,29 @@
 This is the part of upstream's handlers/patch.go that depends only on the patch: choose
 the mechanism by Content-Type, decode the body, apply it. What it answers, by failure:
 
-    failure                                              code  reason                message
-    Content-Type not accepted for the resource           415   UnsupportedMediaType  the body of the request was in an unknown
-      (strategic merge on a custom resource included)                                format - accepted media types include: <list>
-    json-patch: body is not JSON / not an array of       400   BadRequest            Go's decoding error (`invalid character 'x'
-      objects                                                                        looking for beginning of value`, `json: cannot
-                                                                                     unmarshal object into Go value of type
-                                                                                     jsonpatch.Patch`)
-    json-patch: more than 10000 operations               413   RequestEntityTooLarge Request entity too large: The allowed maximum
-                                                                                     operations in a JSON patch is 10000, got N
-    json-patch: an operation fails (test failed,         422   Invalid               the server rejected our request due to an
-      missing path, bad index, unknown op, copy limit)                               error in our request  (details: {})
-    merge-patch: body not JSON, null, or a scalar        400   BadRequest            Invalid JSON Patch
-    strategic: body not JSON / not an object             400   BadRequest            Go's decoding error (`json: cannot unmarshal
-                                                                                     array into Go value of type map[string]
-                                                                                     interface {}`)
-    strategic: malformed directive lists (invalid        400   BadRequest            invalid patch format of retainKeys, ... of
-      patch format of primitive list / retainKeys /                                  primitive list, ... of setElementOrder list
-      setElementOrder list)
-    strategic: a list of lists                           422   Invalid               the server rejected our request due to an
-                                                                                     error in our request  (details: {})
-    strategic: any other engine error (missing merge     500   (none)                the engine's text, e.g. `map: map[a:b] does
-      key, unknown field, bad $patch value, ...)                                     not contain declared merge key: name`
-    result is not an object (json-patch replacing the    422   Invalid               ` "" is invalid: patch: Invalid value:
-      root with an array, merge-patch with an array)                                 "<json>": couldn't get version/kind; ...`
+    415 UnsupportedMediaType   Content-Type not accepted, strategic merge for a custom resource
+                               included: "the body of the request was in an unknown format -
+                               accepted media types include: <types>"
+    400 BadRequest             json-patch or strategic body that is not JSON, or not an array of
+                               objects / not an object: Go's decoding error ("invalid character
+                               'x' looking for beginning of value", "json: cannot unmarshal
+                               object into Go value of type jsonpatch.Patch")
+    400 BadRequest             merge-patch body not JSON, or null, or a scalar: "Invalid JSON Patch"
+    413 RequestEntityTooLarge  json-patch of more than 10000 operations: "Request entity too large:
+                               The allowed maximum operations in a JSON patch is 10000, got N"
+    422 Invalid                a json-patch operation failing (test failed, missing path, bad
+                               index, unknown op, copy limit), or a strategic list of lists: "the
+                               server rejected our request due to an error in our request",
+                               details {}
+    400 BadRequest             a malformed strategic directive: "invalid patch format of retainKeys"
+                               (or "... of primitive list", "... of setElementOrder list")
+    500 (no reason)            any other strategic merge error, with its text: "map: map[image:x]
+                               does not contain declared merge key: name", "unable to find api
+                               field in struct PodSpec for the json field \"x\""
+    422 Invalid                a result that is not an object (json-patch replacing the root with
+                               an array, merge-patch with an array): ' "" is invalid: patch:
+                               Invalid value: "<json>": couldn't get version/kind; json parse
+                               error: json: cannot unmarshal array into Go value of type ...'
 
 The 422 "the server rejected our request..." is upstream's NewGenericServerResponse,
 which drops the library's text; the reason-less 500 is what upstream's error renderer
@@ -53,7 +52,14 @@ from ..types import Object
 from . import gojson, jsonpatch, mergepatch, patchmeta, strategic_errors
 from .strategic_merge import APPLY_OPTIONS, merge_map
 
-__all__ = ["APPLY_PATCH", "JSON_PATCH", "MERGE_PATCH", "STRATEGIC_MERGE_PATCH", "apply_patch", "supported_patch_types"]
+__all__ = [
+    "APPLY_PATCH",
+    "JSON_PATCH",
+    "MERGE_PATCH",
+    "STRATEGIC_MERGE_PATCH",
+    "apply_patch",
+    "supported_patch_types",
+]
 
 JSON_PATCH = "application/json-patch+json"
 MERGE_PATCH = "application/merge-patch+json"
@@ -66,7 +72,9 @@ JSON_PATCH_MAX_COPY_BYTES = 3 * 1024 * 1024
 """Default bound on bytes a JSON patch may copy (server Config.JSONPatchMaxCopyBytes)."""
 
 _GENERIC_UNPROCESSABLE = "the server rejected our request due to an error in our request"
-_FIND_KIND_TYPE = 'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }'
+_FIND_KIND_TYPE = (
+    'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }'
+)
 
 
 def supported_patch_types(strategic: bool) -> list[str]:
@@ -76,8 +84,13 @@ def supported_patch_types(strategic: bool) -> list[str]:
     return [JSON_PATCH, MERGE_PATCH, APPLY_PATCH]
 
 
-def apply_patch(patch_type: str, original: Object, patch_bytes: bytes, definition_name: str | None,
-                max_copy_bytes: int = JSON_PATCH_MAX_COPY_BYTES) -> Object:
+def apply_patch(
+    patch_type: str,
+    original: Object,
+    patch_bytes: bytes,
+    definition_name: str | None,
+    max_copy_bytes: int = JSON_PATCH_MAX_COPY_BYTES,
+) -> Object:
     """The object `original` becomes under a PATCH of `patch_type`; StatusError as upstream otherwise.
 
     `definition_name` names the built-in type's OpenAPI definition; None (a custom
@@ -115,8 +128,9 @@ def _apply_json_patch(original: Object, patch_bytes: bytes, max_copy_bytes: int)
     except gojson.GoJSONError as err:
         raise errors.bad_request(str(err)) from None
     if operations is not None and len(operations) > MAX_JSON_PATCH_OPERATIONS:
-        raise errors.request_entity_too_large(
-            f"The allowed maximum operations in a JSON patch is {MAX_JSON_PATCH_OPERATIONS}, got {len(operations)}")
+        limit = MAX_JSON_PATCH_OPERATIONS
+        message = f"The allowed maximum operations in a JSON patch is {limit}, got {len(operations)}"
+        raise errors.request_entity_too_large(message)
     try:
         return jsonpatch.apply(original, operations, max_copy_bytes)
     except jsonpatch.JSONPatchError:
@@ -152,10 +166,16 @@ def _apply_strategic_merge_patch(original: Object, patch_bytes: bytes, definitio
 
 def _interpret_strategic_merge_patch_error(err: strategic_errors.MergePatchError) -> errors.StatusError:
     """handlers/patch.go interpretStrategicMergePatchError."""
-    if isinstance(err, (strategic_errors.BadJSONDoc, strategic_errors.BadPatchFormatForPrimitiveList,
-                        strategic_errors.BadPatchFormatForRetainKeys,
-                        strategic_errors.BadPatchFormatForSetElementOrderList,
-                        strategic_errors.UnsupportedStrategicMergePatchFormat)):
+    if isinstance(
+        err,
+        (
+            strategic_errors.BadJSONDoc,
+            strategic_errors.BadPatchFormatForPrimitiveList,
+            strategic_errors.BadPatchFormatForRetainKeys,
+            strategic_errors.BadPatchFormatForSetElementOrderList,
+            strategic_errors.UnsupportedStrategicMergePatchFormat,
+        ),
+    ):
         return errors.bad_request(str(err))
     if isinstance(err, (strategic_errors.NoListOfLists, strategic_errors.PatchContentNotMatchRetainKeys)):
         return _generic_unprocessable()
@@ -173,7 +193,13 @@ def _unknown(message: str) -> errors.StatusError:
 
 
 def _status(code: int, reason: str, message: str, details: Object | None = None) -> Object:
-    status: Object = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": message}
+    status: Object = {
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": message,
+    }
     if reason:
         status["reason"] = reason
     if details is not None:
@@ -185,11 +211,18 @@ def _status(code: int, reason: str, message: str, details: Object | None = None)
 def _not_an_object(result: Any) -> errors.StatusError:
     """The patched document cannot be decoded into an object: the codec's find-kind error."""
     encoded = orjson.dumps(result, option=orjson.OPT_SORT_KEYS).decode()
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         encoded = encoded.replace(char, escape)
-    detail = ("couldn't get version/kind; json parse error: json: cannot unmarshal "
-              f"{gojson.kind(result)} into Go value of type {_FIND_KIND_TYPE}")
+    detail = (
+        "couldn't get version/kind; json parse error: json: cannot unmarshal "
+        f"{gojson.kind(result)} into Go value of type {_FIND_KIND_TYPE}"
+    )
     return errors.invalid(GroupKind("", ""), "", [field.invalid(field.new_path("patch"), encoded, detail)])
 
 
@@ -199,4 +232,3 @@ def _copy(value: Any) -> Any:
     if isinstance(value, list):
         return [_copy(v) for v in value]
     return value
-

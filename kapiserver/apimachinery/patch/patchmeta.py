@@ -60,11 +60,11 @@ class PatchMeta:
 class LookupPatchMeta(Protocol):
     """What strategic merge patch needs to know of a type (upstream's LookupPatchMeta)."""
 
-    def lookup_patch_metadata_for_struct(self, key: str) -> tuple["LookupPatchMeta", PatchMeta]:
+    def lookup_patch_metadata_for_struct(self, key: str) -> tuple[LookupPatchMeta, PatchMeta]:
         """The type of field `key` of this struct and the field's patch metadata."""
         ...
 
-    def lookup_patch_metadata_for_slice(self, key: str) -> tuple["LookupPatchMeta", PatchMeta]:
+    def lookup_patch_metadata_for_slice(self, key: str) -> tuple[LookupPatchMeta, PatchMeta]:
         """The element type of list field `key` and the field's patch metadata."""
         ...
 
@@ -76,7 +76,7 @@ class LookupPatchMeta(Protocol):
 class PatchMetaFromDefinitions:
     """LookupPatchMeta over Swagger 2.0 definitions, answering as PatchMetaFromStruct does."""
 
-    __slots__ = ("_schema", "_definitions", "_type_name")
+    __slots__ = ("_definitions", "_schema", "_type_name")
 
     def __init__(self, schema: Object, definitions: Mapping[str, Object], type_name: str = "") -> None:
         self._schema, self._type_name = _resolve(schema, definitions, type_name)
@@ -88,17 +88,21 @@ class PatchMetaFromDefinitions:
     def name(self) -> str:
         return _go_kind(self._schema, self._type_name)
 
-    def lookup_patch_metadata_for_struct(self, key: str) -> tuple["PatchMetaFromDefinitions", PatchMeta]:
+    def lookup_patch_metadata_for_struct(self, key: str) -> tuple[PatchMetaFromDefinitions, PatchMeta]:
         kind = self.name()
         if kind != "struct":
-            raise MergePatchError(f"merging an object in json but data type is not struct, instead is: {kind}")
+            raise MergePatchError(
+                f"merging an object in json but data type is not struct, instead is: {kind}"
+            )
         field = _find_field(self._schema.get("properties", {}), key)
         if field is None:
             struct_name = self._type_name.rsplit(".", 1)[-1]
-            raise MergePatchError(f"unable to find api field in struct {struct_name} for the json field {quote(key)}")
+            raise MergePatchError(
+                f"unable to find api field in struct {struct_name} for the json field {quote(key)}"
+            )
         return PatchMetaFromDefinitions(field, self._definitions), _patch_meta(field)
 
-    def lookup_patch_metadata_for_slice(self, key: str) -> tuple["PatchMetaFromDefinitions", PatchMeta]:
+    def lookup_patch_metadata_for_slice(self, key: str) -> tuple[PatchMetaFromDefinitions, PatchMeta]:
         field, meta = self.lookup_patch_metadata_for_struct(key)
         if field.name() != "slice":
             if field.name() == "struct" and field._type_name:
@@ -123,7 +127,7 @@ def _resolve(schema: Object, definitions: Mapping[str, Object], type_name: str) 
     seen = 0
     while isinstance(schema.get("$ref"), str) and seen < 32:
         ref = schema["$ref"]
-        name = ref[len(_REF_PREFIX):] if ref.startswith(_REF_PREFIX) else ref
+        name = ref.removeprefix(_REF_PREFIX)
         schema, type_name = definitions.get(name, {}), name
         seen += 1
     return schema, type_name

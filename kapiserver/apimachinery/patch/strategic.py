@@ -61,28 +61,45 @@ def strategic_merge_patch(original: bytes | None, patch: bytes | None, schema: S
     return orjson.dumps(result, option=orjson.OPT_SORT_KEYS)
 
 
-def create_two_way_merge_patch(original: Object | None, modified: Object | None, schema: Schema,
-                               *preconditions: PreconditionFunc) -> Object:
+def create_two_way_merge_patch(
+    original: Object | None, modified: Object | None, schema: Schema, *preconditions: PreconditionFunc
+) -> Object:
     """The patch that turns `original` into `modified`, with `$setElementOrder` lists."""
-    patch = diff_maps(_copy(original or {}), _copy(modified or {}), _lookup(schema),
-                      DiffOptions(set_element_order=True))
+    patch = diff_maps(
+        _copy(original or {}), _copy(modified or {}), _lookup(schema), DiffOptions(set_element_order=True)
+    )
     _check_preconditions(patch, preconditions)
     return patch
 
 
-def create_three_way_merge_patch(original: Object | None, modified: Object | None, current: Object | None,
-                                 schema: Schema, overwrite: bool = False,
-                                 *preconditions: PreconditionFunc) -> Object:
+def create_three_way_merge_patch(
+    original: Object | None,
+    modified: Object | None,
+    current: Object | None,
+    schema: Schema,
+    overwrite: bool = False,
+    *preconditions: PreconditionFunc,
+) -> Object:
     """kubectl apply's patch: changes from `current` to `modified`, deletions from `original` to `modified`.
 
     Without `overwrite`, a patch that changes a key the live object (`current`) changed
     differently since `original` raises `strategic_errors.Conflict`.
     """
     lookup = _lookup(schema)
-    original_map, modified_map, current_map = _copy(original or {}), _copy(modified or {}), _copy(current or {})
-    delta = diff_maps(current_map, modified_map, lookup, DiffOptions(ignore_deletions=True, set_element_order=True))
-    deletions = diff_maps(original_map, modified_map, lookup,
-                          DiffOptions(set_element_order=True, ignore_changes_and_additions=True))
+    original_map, modified_map, current_map = (
+        _copy(original or {}),
+        _copy(modified or {}),
+        _copy(current or {}),
+    )
+    delta = diff_maps(
+        current_map, modified_map, lookup, DiffOptions(ignore_deletions=True, set_element_order=True)
+    )
+    deletions = diff_maps(
+        original_map,
+        modified_map,
+        lookup,
+        DiffOptions(set_element_order=True, ignore_changes_and_additions=True),
+    )
     patch = merge_map(deletions, delta, lookup, MERGE_PATCHES_OPTIONS)
     _check_preconditions(patch, preconditions)
     if not overwrite:
@@ -112,9 +129,11 @@ def require_key_unchanged(key: str) -> PreconditionFunc:
 
 def require_metadata_key_unchanged(key: str) -> PreconditionFunc:
     """A precondition failing when the patch changes `metadata.<key>`."""
+
     def check(patch: Any) -> bool:
         metadata = patch.get("metadata") if isinstance(patch, dict) else None
         return not isinstance(metadata, dict) or key not in metadata
+
     return check
 
 

@@ -30,8 +30,9 @@ def merging_maps_have_conflicts(left: dict[str, Any], right: dict[str, Any], sch
     return _fields_have_conflicts(left, right, schema, "", "")
 
 
-def _fields_have_conflicts(left: Any, right: Any, schema: LookupPatchMeta | None, strategy: str,
-                           merge_key: str) -> bool:
+def _fields_have_conflicts(
+    left: Any, right: Any, schema: LookupPatchMeta | None, strategy: str, merge_key: str
+) -> bool:
     if isinstance(left, dict):
         if not isinstance(right, dict):
             return True
@@ -71,16 +72,19 @@ def _maps_have_conflicts(left: dict[str, Any], right: dict[str, Any], schema: Lo
     return False
 
 
-def _slices_have_conflicts(left: list[Any], right: list[Any], schema: LookupPatchMeta | None, strategy: str,
-                           merge_key: str) -> bool:
+def _slices_have_conflicts(
+    left: list[Any], right: list[Any], schema: LookupPatchMeta | None, strategy: str, merge_key: str
+) -> bool:
     is_map = slice_element_type(left, right) is dict
     if strategy == MERGE_DIRECTIVE:
         if not is_map:
             return False
         left_by_key = _by_merge_key(left, merge_key)
         right_by_key = _by_merge_key(right, merge_key)
-        return any(key in right_by_key and _fields_have_conflicts(value, right_by_key[key], schema, "", "")
-                   for key, value in left_by_key.items())
+        return any(
+            key in right_by_key and _fields_have_conflicts(value, right_by_key[key], schema, "", "")
+            for key, value in left_by_key.items()
+        )
     if len(left) != len(right):
         return True
     if not is_map:
@@ -95,6 +99,8 @@ def _by_merge_key(items: list[Any], merge_key: str) -> dict[str, Any]:
         if not isinstance(item, dict):
             raise MergePatchError(f"invalid element type in merging list:{sprint(items)}")
         if merge_key not in item:
-            raise MergePatchError(f"cannot find merge key `{merge_key}` in merging list element:{sprint(item)}")
+            raise MergePatchError(
+                f"cannot find merge key `{merge_key}` in merging list element:{sprint(item)}"
+            )
         result[sprint_s(item[merge_key])] = item
     return result

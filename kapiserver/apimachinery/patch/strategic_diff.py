@@ -98,8 +98,9 @@ def _handle_directive_marker(key: str, original_value: Any, modified_value: Any,
     return True
 
 
-def _handle_map_diff(key: str, original: Map, modified: Map, patch: Map,
-                     schema: LookupPatchMeta, options: DiffOptions) -> None:
+def _handle_map_diff(
+    key: str, original: Map, modified: Map, patch: Map, schema: LookupPatchMeta, options: DiffOptions
+) -> None:
     try:
         subschema, meta = schema.lookup_patch_metadata_for_struct(key)
     except MergePatchError:
@@ -117,8 +118,14 @@ def _handle_map_diff(key: str, original: Map, modified: Map, patch: Map,
         patch[key] = patch_value
 
 
-def _handle_slice_diff(key: str, original: list[Any], modified: list[Any], patch: Map,
-                       schema: LookupPatchMeta, options: DiffOptions) -> None:
+def _handle_slice_diff(
+    key: str,
+    original: list[Any],
+    modified: list[Any],
+    patch: Map,
+    schema: LookupPatchMeta,
+    options: DiffOptions,
+) -> None:
     try:
         subschema, meta = schema.lookup_patch_metadata_for_slice(key)
     except MergePatchError:
@@ -149,8 +156,9 @@ def _has_additional_new_field(original: Map, modified: Map) -> bool:
     return any(value is not None and key not in modified for key, value in original.items())
 
 
-def diff_lists(original: list[Any], modified: list[Any], schema: LookupPatchMeta, merge_key: str,
-               options: DiffOptions) -> tuple[list[Any] | None, list[Any] | None, list[Any] | None]:
+def diff_lists(
+    original: list[Any], modified: list[Any], schema: LookupPatchMeta, merge_key: str, options: DiffOptions
+) -> tuple[list[Any] | None, list[Any] | None, list[Any] | None]:
     """(patch list, parallel deletion list, `$setElementOrder` list) for a merging list."""
     if not original:
         if not modified or options.ignore_changes_and_additions:
@@ -164,23 +172,26 @@ def diff_lists(original: list[Any], modified: list[Any], schema: LookupPatchMeta
     additions, deletions = _diff_lists_of_scalars(original, modified, options)
     additions = normalize_slice_order(additions, modified, merge_key, False)
     order = None
-    if options.set_element_order and ((not options.ignore_deletions and deletions) or
-                                      (not options.ignore_changes_and_additions
-                                       and not deep_equal(original, modified))):
+    if options.set_element_order and (
+        (not options.ignore_deletions and deletions)
+        or (not options.ignore_changes_and_additions and not deep_equal(original, modified))
+    ):
         order = modified
     return additions, deletions, order
 
 
-def _diff_lists_of_maps_ordered(original: list[Any], modified: list[Any], schema: LookupPatchMeta,
-                                merge_key: str, options: DiffOptions) -> tuple[list[Any], None, list[Any] | None]:
+def _diff_lists_of_maps_ordered(
+    original: list[Any], modified: list[Any], schema: LookupPatchMeta, merge_key: str, options: DiffOptions
+) -> tuple[list[Any], None, list[Any] | None]:
     changes, deletions = _diff_lists_of_maps(original, modified, schema, merge_key, options)
     changes = normalize_slice_order(changes, modified, merge_key, True)
     order_same = _is_order_same(original, modified, merge_key)
     changes = changes + deletions
     order = None
     if options.set_element_order and (
-            (not options.ignore_changes_and_additions and (changes or not order_same))
-            or (not options.ignore_deletions and changes)):
+        (not options.ignore_changes_and_additions and (changes or not order_same))
+        or (not options.ignore_deletions and changes)
+    ):
         order = [{merge_key: item.get(merge_key)} for item in modified]
     return changes, None, order
 
@@ -191,8 +202,9 @@ def _is_order_same(original: list[Any], modified: list[Any], merge_key: str) -> 
     return all(merge_key_value_equal(o, m, merge_key) for o, m in zip(original, modified))
 
 
-def _diff_lists_of_scalars(original: list[Any], modified: list[Any],
-                           options: DiffOptions) -> tuple[list[Any], list[Any]]:
+def _diff_lists_of_scalars(
+    original: list[Any], modified: list[Any], options: DiffOptions
+) -> tuple[list[Any], list[Any]]:
     """Walk both lists sorted by `%v` text; note: sorts `original` in place, as upstream does."""
     original_sorted = sort_scalars(original)
     modified_sorted = sort_scalars(list(modified))
@@ -216,8 +228,9 @@ def _diff_lists_of_scalars(original: list[Any], modified: list[Any],
     return additions, deduplicate_scalars(deletions)
 
 
-def _diff_lists_of_maps(original: list[Any], modified: list[Any], schema: LookupPatchMeta, merge_key: str,
-                        options: DiffOptions) -> tuple[list[Any], list[Any]]:
+def _diff_lists_of_maps(
+    original: list[Any], modified: list[Any], schema: LookupPatchMeta, merge_key: str, options: DiffOptions
+) -> tuple[list[Any], list[Any]]:
     """Walk both lists sorted by merge key text: recurse on matches, add new, delete missing."""
     original_sorted = sort_merge_lists_by_name_array(original, schema, merge_key, False)
     modified_sorted = sort_merge_lists_by_name_array(modified, schema, merge_key, False)

@@ -66,9 +66,8 @@ class Conflict(MergePatchError):
     """A three-way patch changes something the live object changed differently."""
 
     def __init__(self, patch: Any, current: Any) -> None:
-        super().__init__(
-            f"patch:\n{to_yaml(patch)}\nconflicts with changes made from original to current:\n{to_yaml(current)}\n"
-        )
+        changes = "conflicts with changes made from original to current"
+        super().__init__(f"patch:\n{to_yaml(patch)}\n{changes}:\n{to_yaml(current)}\n")
 
 
 def no_merge_key(item: Any, merge_key: str) -> MergePatchError:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .golang import GoPanic, NIL_DEREFERENCE, go_equal, hash_key, sprint, stable_sort
+from .golang import NIL_DEREFERENCE, GoPanic, go_equal, hash_key, sprint, stable_sort
 from .patchmeta import LookupPatchMeta
 from .strategic_errors import (
     MAP_TYPE,
@@ -74,7 +74,9 @@ def slice_element_type(*slices: list[Any] | None) -> type:
                 if previous is list:
                     raise NoListOfLists()
             elif previous is not current:
-                raise MergePatchError(f"list element types are not identical: {sprint([s or [] for s in slices])}")
+                raise MergePatchError(
+                    f"list element types are not identical: {sprint([s or [] for s in slices])}"
+                )
     if previous is None:
         raise MergePatchError("no elements in any of the given slices")
     return previous
@@ -169,7 +171,9 @@ def index_of(items: list[Any] | None, value: Any, merge_key: str, is_map: bool) 
     return -1
 
 
-def normalize_slice_order(to_sort: list[Any], order: list[Any] | None, merge_key: str, is_map: bool) -> list[Any]:
+def normalize_slice_order(
+    to_sort: list[Any], order: list[Any] | None, merge_key: str, is_map: bool
+) -> list[Any]:
     """Sort `to_sort` by positions in `order`; `$patch: delete` items go last."""
     to_delete: list[Any] = []
     if is_map:
@@ -188,8 +192,9 @@ def normalize_slice_order(to_sort: list[Any], order: list[Any] | None, merge_key
     return to_sort + to_delete
 
 
-def merge_sorted_slice(left: list[Any], right: list[Any], server_order: list[Any] | None,
-                       merge_key: str, is_map: bool) -> list[Any]:
+def merge_sorted_slice(
+    left: list[Any], right: list[Any], server_order: list[Any] | None, merge_key: str, is_map: bool
+) -> list[Any]:
     """Interleave server-only items (`left`) into patch items (`right`) by live-object order."""
     merged: list[Any] = []
     i = j = 0
@@ -212,8 +217,14 @@ def merge_sorted_slice(left: list[Any], right: list[Any], server_order: list[Any
     return merged
 
 
-def normalize_element_order(patch: list[Any], server_only: list[Any], patch_order: list[Any] | None,
-                            server_order: list[Any] | None, merge_key: str, is_map: bool) -> list[Any]:
+def normalize_element_order(
+    patch: list[Any],
+    server_only: list[Any],
+    patch_order: list[Any] | None,
+    server_order: list[Any] | None,
+    merge_key: str,
+    is_map: bool,
+) -> list[Any]:
     """Order a merged list: patch order first, live order second, the two interleaved."""
     patch = normalize_slice_order(patch, patch_order, merge_key, is_map)
     server_only = normalize_slice_order(server_only, server_order, merge_key, is_map)
@@ -272,8 +283,9 @@ def sort_merge_lists_by_name_map(obj: dict[str, Any], schema: LookupPatchMeta) -
     return result
 
 
-def sort_merge_lists_by_name_array(items: list[Any], schema: LookupPatchMeta, merge_key: str,
-                                   recurse: bool) -> list[Any]:
+def sort_merge_lists_by_name_array(
+    items: list[Any], schema: LookupPatchMeta, merge_key: str, recurse: bool
+) -> list[Any]:
     if not items:
         return items
     if slice_element_type(items) is not dict:

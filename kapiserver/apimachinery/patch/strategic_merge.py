@@ -93,8 +93,14 @@ def merge_map(original: Map | None, patch: Map, schema: LookupPatchMeta, options
     return original
 
 
-def _merge_key(original: Map, key: str, patch_value: Any, is_delete_list: bool,
-               schema: LookupPatchMeta, options: MergeOptions) -> None:
+def _merge_key(
+    original: Map,
+    key: str,
+    patch_value: Any,
+    is_delete_list: bool,
+    schema: LookupPatchMeta,
+    options: MergeOptions,
+) -> None:
     if patch_value is None:
         original.pop(key, None)
         if options.ignore_unmatched_nulls:
@@ -111,13 +117,16 @@ def _merge_key(original: Map, key: str, patch_value: Any, is_delete_list: bool,
     elif isinstance(current, list):
         subschema, meta = schema.lookup_patch_metadata_for_slice(key)
         _, strategy = extract_retain_keys_patch_strategy(meta.patch_strategies)
-        original[key] = merge_slice_handler(current, patch_value, subschema, strategy,
-                                            meta.patch_merge_key, is_delete_list, options)
+        original[key] = merge_slice_handler(
+            current, patch_value, subschema, strategy, meta.patch_merge_key, is_delete_list, options
+        )
     else:
         _set_stripped(original, key, patch_value, options, discard_nulls=False)
 
 
-def _set_stripped(original: Map, key: str, value: Any, options: MergeOptions, discard_nulls: bool = True) -> None:
+def _set_stripped(
+    original: Map, key: str, value: Any, options: MergeOptions, discard_nulls: bool = True
+) -> None:
     """Take a patch value as is, minus nulls (when applying) and `$patch` maps."""
     if discard_nulls and options.ignore_unmatched_nulls:
         discard_null_values(value)
@@ -145,8 +154,9 @@ def _apply_retain_keys_directive(original: Map, patch: Map, options: MergeOption
         if RETAIN_KEYS_DIRECTIVE in original:
             if not deep_equal(original[RETAIN_KEYS_DIRECTIVE], retain_keys):
                 raise MergePatchError(
-                    f"{sprint(original[RETAIN_KEYS_DIRECTIVE])} and {sprint(retain_keys)} are not deep equal: "
-                    "this may happen when calculating the 3-way diff patch")
+                    f"{sprint(original[RETAIN_KEYS_DIRECTIVE])} and {sprint(retain_keys)} are not deep "
+                    "equal: this may happen when calculating the 3-way diff patch"
+                )
         else:
             original[RETAIN_KEYS_DIRECTIVE] = retain_keys
         return
@@ -162,7 +172,9 @@ def _apply_retain_keys_directive(original: Map, patch: Map, options: MergeOption
         del original[key]
 
 
-def _merge_patch_into_original(original: Map, patch: Map, schema: LookupPatchMeta, options: MergeOptions) -> None:
+def _merge_patch_into_original(
+    original: Map, patch: Map, schema: LookupPatchMeta, options: MergeOptions
+) -> None:
     """Merge every list named by a `$setElementOrder/<list>` directive, then order it."""
     for directive_key in [k for k in patch if k.startswith(SET_ELEMENT_ORDER_PREFIX)]:
         if directive_key not in patch:
@@ -176,12 +188,14 @@ def _merge_patch_into_original(original: Map, patch: Map, schema: LookupPatchMet
                 original[directive_key] = order
         if not isinstance(order, list):
             raise bad_arg_type(SLICE_TYPE, order)
-        _merge_ordered_list(original, patch, extract_key(directive_key, SET_ELEMENT_ORDER_PREFIX),
-                            order, schema, options)
+        _merge_ordered_list(
+            original, patch, extract_key(directive_key, SET_ELEMENT_ORDER_PREFIX), order, schema, options
+        )
 
 
-def _merge_ordered_list(original: Map, patch: Map, key: str, order: list[Any],
-                        schema: LookupPatchMeta, options: MergeOptions) -> None:
+def _merge_ordered_list(
+    original: Map, patch: Map, key: str, order: list[Any], schema: LookupPatchMeta, options: MergeOptions
+) -> None:
     found_original, found_patch = key in original, key in patch
     original_list: list[Any] | None = None
     patch_list: list[Any] | None = None
@@ -203,7 +217,9 @@ def _merge_ordered_list(original: Map, patch: Map, key: str, order: list[Any],
     elif found_patch and not found_original:
         merged, _ = remove_directives(patch_list)
     elif found_original and found_patch:
-        merged = merge_slice_handler(original_list, patch_list, subschema, strategy, merge_key, False, options)
+        merged = merge_slice_handler(
+            original_list, patch_list, subschema, strategy, merge_key, False, options
+        )
     else:
         return
     if not merge_key:
@@ -230,12 +246,15 @@ def _validate_patch_with_set_order_list(patch_list: list[Any], order: list[Any],
             patch_index += 1
         order_index += 1
     if patch_index < len(items) and order_index >= len(order):
-        raise MergePatchError(f"The order in patch list:\n{sprint(patch_list)}\n doesn't match "
-                              f"{SET_ELEMENT_ORDER_PREFIX} list:\n{sprint(order)}\n")
+        raise MergePatchError(
+            f"The order in patch list:\n{sprint(patch_list)}\n doesn't match "
+            f"{SET_ELEMENT_ORDER_PREFIX} list:\n{sprint(order)}\n"
+        )
 
 
-def _merge_map_handler(original: Any, patch: Any, schema: LookupPatchMeta, strategy: str,
-                       options: MergeOptions) -> Map:
+def _merge_map_handler(
+    original: Any, patch: Any, schema: LookupPatchMeta, strategy: str, options: MergeOptions
+) -> Map:
     if not isinstance(original, dict):
         raise bad_arg_type(MAP_TYPE, original)
     if not isinstance(patch, dict):
@@ -245,8 +264,15 @@ def _merge_map_handler(original: Any, patch: Any, schema: LookupPatchMeta, strat
     return merge_map(original, patch, schema, options)
 
 
-def merge_slice_handler(original: Any, patch: Any, schema: LookupPatchMeta, strategy: str, merge_key: str,
-                        is_delete_list: bool, options: MergeOptions) -> list[Any]:
+def merge_slice_handler(
+    original: Any,
+    patch: Any,
+    schema: LookupPatchMeta,
+    strategy: str,
+    merge_key: str,
+    is_delete_list: bool,
+    options: MergeOptions,
+) -> list[Any]:
     if not isinstance(original, list):
         raise bad_arg_type(SLICE_TYPE, original)
     if not isinstance(patch, list):
@@ -256,8 +282,14 @@ def merge_slice_handler(original: Any, patch: Any, schema: LookupPatchMeta, stra
     return patch
 
 
-def _merge_slice(original: list[Any], patch: list[Any], schema: LookupPatchMeta, merge_key: str,
-                 options: MergeOptions, is_delete_list: bool) -> list[Any]:
+def _merge_slice(
+    original: list[Any],
+    patch: list[Any],
+    schema: LookupPatchMeta,
+    merge_key: str,
+    options: MergeOptions,
+    is_delete_list: bool,
+) -> list[Any]:
     if not original and not patch:
         return original
     is_map = slice_element_type(original, patch) is dict
@@ -277,8 +309,9 @@ def _merge_slice(original: list[Any], patch: list[Any], schema: LookupPatchMeta,
     return normalize_element_order(in_patch, server_only, patch, original, merge_key, is_map)
 
 
-def _merge_slice_of_maps(backing: list[Any], patch: list[Any], merge_key: str, schema: LookupPatchMeta,
-                         options: MergeOptions) -> tuple[list[Any], list[Any], list[Any]]:
+def _merge_slice_of_maps(
+    backing: list[Any], patch: list[Any], merge_key: str, schema: LookupPatchMeta, options: MergeOptions
+) -> tuple[list[Any], list[Any], list[Any]]:
     """Merge a list of maps; (the original after deletions, the patch without directives, the result).
 
     Upstream deletes items by shifting the rest left inside the original list's array and
@@ -319,7 +352,7 @@ def _merge_slice_of_maps(backing: list[Any], patch: list[Any], merge_key: str, s
             shared = shared and len(merged) < len(backing)
             merged.append(item)
         if shared:
-            backing[:len(merged)] = merged
+            backing[: len(merged)] = merged
     return original, plain, merged
 
 
@@ -329,7 +362,7 @@ def _delete_matching_entries(backing: list[Any], length: int, merge_key: str, va
         _, index, found = find_map_in_slice(backing[:length], merge_key, value)
         if not found:
             return length
-        backing[index:length - 1] = backing[index + 1:length]
+        backing[index : length - 1] = backing[index + 1 : length]
         length -= 1
 
 

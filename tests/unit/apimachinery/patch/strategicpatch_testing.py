@@ -45,11 +45,16 @@ MERGE_ITEM_DEFINITIONS: dict[str, Any] = {
             "nonMergingList": {"type": "array", "items": _ref("MergeItem")},
             "mergingIntList": _merging({"type": "integer"}),
             "nonMergingIntList": _INT_LIST,
-            "mergeItemPtr": {**_ref("MergeItem"), "x-kubernetes-patch-strategy": "merge",
-                             "x-kubernetes-patch-merge-key": "name"},
+            "mergeItemPtr": {
+                **_ref("MergeItem"),
+                "x-kubernetes-patch-strategy": "merge",
+                "x-kubernetes-patch-merge-key": "name",
+            },
             "simpleMap": _SIMPLE_MAP,
-            "replacingItem": {**_ref("io.k8s.apimachinery.pkg.runtime.RawExtension"),
-                              "x-kubernetes-patch-strategy": "replace"},
+            "replacingItem": {
+                **_ref("io.k8s.apimachinery.pkg.runtime.RawExtension"),
+                "x-kubernetes-patch-strategy": "replace",
+            },
             # An anonymous struct { Raw []byte }: no JSON field but "Raw".
             "jsonItem": {"type": "object", "properties": {"Raw": {"type": "string", "format": "byte"}}},
             "retainKeysMap": {**_ref("RetainKeysMergeItem"), "x-kubernetes-patch-strategy": "retainKeys"},

@@ -45,9 +45,14 @@ def test_syntax_errors_read_as_go_reports_them(data: bytes, message: str) -> Non
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.floats(allow_nan=False, allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -67,11 +72,23 @@ def test_go_accepts_what_orjson_refuses() -> None:
 
 
 def test_number_out_of_float_range_is_a_type_error() -> None:
-    with pytest.raises(gojson.GoJSONError, match="^json: cannot unmarshal number 1e400 into Go value of type float64$"):
+    with pytest.raises(
+        gojson.GoJSONError, match="^json: cannot unmarshal number 1e400 into Go value of type float64$"
+    ):
         gojson.loads(b"[1e400]")
 
 
-@pytest.mark.parametrize(("value", "kind"), [({}, "object"), ([], "array"), ("", "string"), (1, "number"),
-                                              (1.5, "number"), (True, "bool"), (None, "null")])
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ({}, "object"),
+        ([], "array"),
+        ("", "string"),
+        (1, "number"),
+        (1.5, "number"),
+        (True, "bool"),
+        (None, "null"),
+    ],
+)
 def test_type_errors_name_the_json_kind(value: object, kind: str) -> None:
     assert str(gojson.type_error(value, "T")) == f"json: cannot unmarshal {kind} into Go value of type T"

@@ -34,8 +34,9 @@ def test_rfc_6902_a13_duplicate_members_keep_the_last() -> None:
 
 def test_replace_of_the_whole_document() -> None:
     assert jsonpatch.apply({"a": 1}, [{"op": "replace", "path": "", "value": {"b": 2}}]) == {"b": 2}
-    assert jsonpatch.apply({"a": 1}, [{"op": "replace", "path": "", "value": [1]},
-                                      {"op": "add", "path": "/-", "value": 2}]) == [1, 2]
+    assert jsonpatch.apply(
+        {"a": 1}, [{"op": "replace", "path": "", "value": [1]}, {"op": "add", "path": "/-", "value": 2}]
+    ) == [1, 2]
 
 
 def test_test_of_the_whole_document() -> None:
@@ -51,11 +52,14 @@ def test_scalars_compare_by_json_type() -> None:
             jsonpatch.apply(doc, [{"op": "test", "path": path, "value": value}])
 
 
-@pytest.mark.parametrize("operation", [
-    {"op": "test", "path": ""},                                   # upstream dereferences the absent value
-    {"op": "replace", "path": ""},
-    {"op": "test", "path": "/a", "value": [1, None]},             # and calls equal on a null element
-])
+@pytest.mark.parametrize(
+    "operation",
+    [
+        {"op": "test", "path": ""},  # upstream dereferences the absent value
+        {"op": "replace", "path": ""},
+        {"op": "test", "path": "/a", "value": [1, None]},  # and calls equal on a null element
+    ],
+)
 def test_inputs_upstream_panics_on(operation: dict[str, Any]) -> None:
     with pytest.raises(GoPanic):
         jsonpatch.apply({"a": [1, 2]}, [operation])
@@ -67,20 +71,26 @@ def test_copy_size_limit() -> None:
     assert jsonpatch.apply(doc, operations, accumulated_copy_size_limit=204)["c"] == "x" * 100
     with pytest.raises(jsonpatch.JSONPatchError) as raised:
         jsonpatch.apply(doc, operations, accumulated_copy_size_limit=203)
-    assert str(raised.value) == ("Unable to complete the copy, the accumulated size increase of copy is 204, "
-                                 "exceeding the limit 203")
+    assert str(raised.value) == (
+        "Unable to complete the copy, the accumulated size increase of copy is 204, exceeding the limit 203"
+    )
 
 
 def test_copy_size_counts_go_html_escapes() -> None:
     with pytest.raises(jsonpatch.JSONPatchError, match="increase of copy is 8,"):
-        jsonpatch.apply({"a": "<"}, [{"op": "copy", "from": "/a", "path": "/b"}], accumulated_copy_size_limit=7)
+        jsonpatch.apply(
+            {"a": "<"}, [{"op": "copy", "from": "/a", "path": "/b"}], accumulated_copy_size_limit=7
+        )
 
 
 def test_arguments_are_not_modified() -> None:
     doc = {"a": {"b": [1]}}
     value = {"c": [2]}
-    operations = [{"op": "add", "path": "/a/x", "value": value}, {"op": "add", "path": "/a/x/c/-", "value": 3},
-                  {"op": "move", "from": "/a/b", "path": "/m"}]
+    operations = [
+        {"op": "add", "path": "/a/x", "value": value},
+        {"op": "add", "path": "/a/x/c/-", "value": 3},
+        {"op": "move", "from": "/a/b", "path": "/m"},
+    ]
     assert jsonpatch.apply(doc, operations) == {"a": {"x": {"c": [2, 3]}}, "m": [1]}
     assert doc == {"a": {"b": [1]}} and value == {"c": [2]}
 
@@ -92,13 +102,16 @@ def test_failed_patch_leaves_nothing_half_applied() -> None:
     assert doc == {"a": 1}
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    (b'{"op": "add"}', "json: cannot unmarshal object into Go value of type jsonpatch.Patch"),
-    (b'"x"', "json: cannot unmarshal string into Go value of type jsonpatch.Patch"),
-    (b"[1]", "json: cannot unmarshal number into Go value of type jsonpatch.Operation"),
-    (b'[{}, [], "x"]', "json: cannot unmarshal array into Go value of type jsonpatch.Operation"),
-    (b"[{]", "invalid character ']' looking for beginning of object key string"),
-])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'{"op": "add"}', "json: cannot unmarshal object into Go value of type jsonpatch.Patch"),
+        (b'"x"', "json: cannot unmarshal string into Go value of type jsonpatch.Patch"),
+        (b"[1]", "json: cannot unmarshal number into Go value of type jsonpatch.Operation"),
+        (b'[{}, [], "x"]', "json: cannot unmarshal array into Go value of type jsonpatch.Operation"),
+        (b"[{]", "invalid character ']' looking for beginning of object key string"),
+    ],
+)
 def test_decode_errors(body: bytes, message: str) -> None:
     with pytest.raises(gojson.GoJSONError) as raised:
         jsonpatch.decode_patch(body)

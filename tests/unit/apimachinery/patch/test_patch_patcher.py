@@ -16,47 +16,76 @@ POD = "io.k8s.api.core.v1.Pod"
 JSON, MERGE, STRATEGIC = patcher.JSON_PATCH, patcher.MERGE_PATCH, patcher.STRATEGIC_MERGE_PATCH
 
 # Upstream's handler tests use this pod: name podA, one finalizer.
-POD_A: dict[str, Any] = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "podA", "finalizers": ["foo"]},
-                         "spec": {"containers": [{"name": "c", "image": "i"}]}}
+POD_A: dict[str, Any] = {
+    "apiVersion": "v1",
+    "kind": "Pod",
+    "metadata": {"name": "podA", "finalizers": ["foo"]},
+    "spec": {"containers": [{"name": "c", "image": "i"}]},
+}
 
-GENERIC_422 = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-               "message": "the server rejected our request due to an error in our request", "reason": "Invalid",
-               "details": {}, "code": 422}
+GENERIC_422 = {
+    "kind": "Status",
+    "apiVersion": "v1",
+    "metadata": {},
+    "status": "Failure",
+    "message": "the server rejected our request due to an error in our request",
+    "reason": "Invalid",
+    "details": {},
+    "code": 422,
+}
 
 
-def status_of(patch_type: str, body: Any, definition: str | None = POD, original: Any = None) -> dict[str, Any]:
+def status_of(
+    patch_type: str, body: Any, definition: str | None = POD, original: Any = None
+) -> dict[str, Any]:
     data = body if isinstance(body, bytes) else orjson.dumps(body)
     with pytest.raises(errors.StatusError) as raised:
         patcher.apply_patch(patch_type, copy.deepcopy(original or POD_A), data, definition)
     return raised.value.status
 
 
-@pytest.mark.parametrize("body", [
-    [{"op": "test", "value": "podA", "path": "/metadata/name"}],
-    [{"op": "test", "value": "foo", "path": "/metadata/finalizers/-1"}],
-    # json-patch v4 lets replace add a missing member; clients depend on it.
-    [{"op": "replace", "path": "/metadata/path", "value": "foo"}, {"op": "test", "path": "/metadata/path", "value": "foo"}],
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        [{"op": "test", "value": "podA", "path": "/metadata/name"}],
+        [{"op": "test", "value": "foo", "path": "/metadata/finalizers/-1"}],
+        # json-patch v4 lets replace add a missing member; clients depend on it.
+        [
+            {"op": "replace", "path": "/metadata/path", "value": "foo"},
+            {"op": "test", "path": "/metadata/path", "value": "foo"},
+        ],
+    ],
+)
 def test_json_patches_upstream_accepts(body: list[Any]) -> None:
     patcher.apply_patch(JSON, POD_A, orjson.dumps(body), POD)
 
 
 def test_malformed_json_patch_is_a_bad_request() -> None:
     status = status_of(JSON, b"invalid json patch")
-    assert status == {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-                      "message": "invalid character 'i' looking for beginning of value", "reason": "BadRequest",
-                      "code": 400}
+    assert status == {
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": "invalid character 'i' looking for beginning of value",
+        "reason": "BadRequest",
+        "code": 400,
+    }
     assert status_of(JSON, {"op": "add"})["message"] == (
-        "json: cannot unmarshal object into Go value of type jsonpatch.Patch")
+        "json: cannot unmarshal object into Go value of type jsonpatch.Patch"
+    )
 
 
-@pytest.mark.parametrize("body", [
-    [{"op": "test", "value": "podA", "path": "/invalid/path"}],
-    [{"op": "test", "value": "podB", "path": "/metadata/name"}],
-    [{"op": "remove", "path": "/metadata/labels"}],
-    [{"op": "add", "path": "/metadata/finalizers/5", "value": "x"}],
-    [{"op": "frobnicate", "path": "/a"}],
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        [{"op": "test", "value": "podA", "path": "/invalid/path"}],
+        [{"op": "test", "value": "podB", "path": "/metadata/name"}],
+        [{"op": "remove", "path": "/metadata/labels"}],
+        [{"op": "add", "path": "/metadata/finalizers/5", "value": "x"}],
+        [{"op": "frobnicate", "path": "/a"}],
+    ],
+)
 def test_failing_json_patch_operations_are_a_generic_422(body: list[Any]) -> None:
     assert status_of(JSON, body) == GENERIC_422
 
@@ -65,8 +94,9 @@ def test_too_many_json_patch_operations() -> None:
     body = [{"op": "test", "path": "/metadata/name", "value": "podA"}] * 10001
     status = status_of(JSON, body)
     assert (status["code"], status["reason"]) == (413, "RequestEntityTooLarge")
-    assert status["message"] == ("Request entity too large: The allowed maximum operations in a JSON patch is "
-                                 "10000, got 10001")
+    assert status["message"] == (
+        "Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001"
+    )
     patcher.apply_patch(JSON, POD_A, orjson.dumps(body[:10000]), POD)
 
 
@@ -80,17 +110,33 @@ def test_json_patch_copy_limit() -> None:
 
 def test_patch_replacing_the_object_with_an_array_cannot_be_decoded() -> None:
     status = status_of(JSON, [{"op": "replace", "path": "", "value": [1, "<a>"]}])
-    detail = ("couldn't get version/kind; json parse error: json: cannot unmarshal array into Go value of type "
-              'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }')
+    detail = (
+        "couldn't get version/kind; json parse error: json: cannot unmarshal array into Go value of type "
+        'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }'
+    )
     assert status["code"] == 422 and status["reason"] == "Invalid"
-    assert status["message"] == f' "" is invalid: patch: Invalid value: "[1,\\"\\\\u003ca\\\\u003e\\"]": {detail}'
-    assert status["details"] == {"causes": [{"reason": "FieldValueInvalid", "field": "patch",
-                                             "message": f'Invalid value: "[1,\\"\\\\u003ca\\\\u003e\\"]": {detail}'}]}
-    assert status_of(MERGE, [{"a": None}])["message"].startswith(' "" is invalid: patch: Invalid value: "[{}]": ')
+    assert (
+        status["message"]
+        == f' "" is invalid: patch: Invalid value: "[1,\\"\\\\u003ca\\\\u003e\\"]": {detail}'
+    )
+    assert status["details"] == {
+        "causes": [
+            {
+                "reason": "FieldValueInvalid",
+                "field": "patch",
+                "message": f'Invalid value: "[1,\\"\\\\u003ca\\\\u003e\\"]": {detail}',
+            }
+        ]
+    }
+    assert status_of(MERGE, [{"a": None}])["message"].startswith(
+        ' "" is invalid: patch: Invalid value: "[{}]": '
+    )
 
 
 def test_merge_patch() -> None:
-    result = patcher.apply_patch(MERGE, POD_A, b'{"metadata": {"finalizers": null, "labels": {"a": "b"}}}', POD)
+    result = patcher.apply_patch(
+        MERGE, POD_A, b'{"metadata": {"finalizers": null, "labels": {"a": "b"}}}', POD
+    )
     assert result["metadata"] == {"name": "podA", "labels": {"a": "b"}}
 
 
@@ -109,18 +155,44 @@ def test_strategic_merge_patch() -> None:
     assert patcher.apply_patch(STRATEGIC, POD_A, b"null", POD) == POD_A
 
 
-@pytest.mark.parametrize(("body", "code", "reason", "message"), [
-    (b"[1]", 400, "BadRequest", "json: cannot unmarshal array into Go value of type map[string]interface {}"),
-    (b"{", 400, "BadRequest", "unexpected end of JSON input"),
-    ({"spec": {"$retainKeys": "containers"}}, 400, "BadRequest",
-     "invalid patch format of retainKeys"),
-    ({"metadata": {"$deleteFromPrimitiveListX": ["a"]}}, 400, "BadRequest", "invalid patch format of primitive list"),
-    ({"spec": {"$setElementOrderX": []}}, 400, "BadRequest", "invalid patch format of setElementOrder list"),
-    ({"spec": {"containers": [{"image": "x"}]}}, 500, "", "map: map[image:x] does not contain declared merge key: name"),
-    ({"spec": {"$setElementOrder/nosuch": ["a"]}}, 500, "",
-     'unable to find api field in struct PodSpec for the json field "nosuch"'),
-    ({"spec": {"$patch": "wipe"}}, 500, "", "unknown patch type: wipe in map: map[$patch:wipe]"),
-])
+@pytest.mark.parametrize(
+    ("body", "code", "reason", "message"),
+    [
+        (
+            b"[1]",
+            400,
+            "BadRequest",
+            "json: cannot unmarshal array into Go value of type map[string]interface {}",
+        ),
+        (b"{", 400, "BadRequest", "unexpected end of JSON input"),
+        ({"spec": {"$retainKeys": "containers"}}, 400, "BadRequest", "invalid patch format of retainKeys"),
+        (
+            {"metadata": {"$deleteFromPrimitiveListX": ["a"]}},
+            400,
+            "BadRequest",
+            "invalid patch format of primitive list",
+        ),
+        (
+            {"spec": {"$setElementOrderX": []}},
+            400,
+            "BadRequest",
+            "invalid patch format of setElementOrder list",
+        ),
+        (
+            {"spec": {"containers": [{"image": "x"}]}},
+            500,
+            "",
+            "map: map[image:x] does not contain declared merge key: name",
+        ),
+        (
+            {"spec": {"$setElementOrder/nosuch": ["a"]}},
+            500,
+            "",
+            'unable to find api field in struct PodSpec for the json field "nosuch"',
+        ),
+        ({"spec": {"$patch": "wipe"}}, 500, "", "unknown patch type: wipe in map: map[$patch:wipe]"),
+    ],
+)
 def test_strategic_merge_patch_failures(body: Any, code: int, reason: str, message: str) -> None:
     status = status_of(STRATEGIC, body)
     assert (status["code"], status.get("reason", ""), status["message"]) == (code, reason, message)
@@ -135,20 +207,30 @@ def test_strategic_list_of_lists_is_a_generic_422() -> None:
 
 def test_strategic_merge_patch_is_refused_for_custom_resources() -> None:
     status = status_of(STRATEGIC, {}, definition=None)
-    assert status == {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-                      "message": "the body of the request was in an unknown format - accepted media types include: "
-                                 "application/json-patch+json, application/merge-patch+json, "
-                                 "application/apply-patch+yaml",
-                      "reason": "UnsupportedMediaType", "code": 415}
+    assert status == {
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": "the body of the request was in an unknown format - accepted media types include: "
+        "application/json-patch+json, application/merge-patch+json, "
+        "application/apply-patch+yaml",
+        "reason": "UnsupportedMediaType",
+        "code": 415,
+    }
     assert status_of(STRATEGIC, {}, definition="example.com.v1.Widget") == status
-    assert patcher.apply_patch(MERGE, {"spec": {"a": 1}}, b'{"spec": {"b": 2}}', None) == {"spec": {"a": 1, "b": 2}}
+    assert patcher.apply_patch(MERGE, {"spec": {"a": 1}}, b'{"spec": {"b": 2}}', None) == {
+        "spec": {"a": 1, "b": 2}
+    }
 
 
 def test_unknown_content_type() -> None:
     status = status_of("application/xml", b"<a/>")
     assert status["code"] == 415
-    assert status["message"].endswith("application/json-patch+json, application/merge-patch+json, "
-                                      "application/strategic-merge-patch+json, application/apply-patch+yaml")
+    assert status["message"].endswith(
+        "application/json-patch+json, application/merge-patch+json, "
+        "application/strategic-merge-patch+json, application/apply-patch+yaml"
+    )
 
 
 def test_server_side_apply_is_not_handled_here() -> None:
@@ -161,11 +243,17 @@ def test_upstream_panics_are_not_turned_into_a_status() -> None:
         patcher.apply_patch(JSON, POD_A, b'[{"op": "test", "path": ""}]', POD)
 
 
-@pytest.mark.parametrize(("patch_type", "body"), [
-    (JSON, b'[{"op": "add", "path": "/metadata/finalizers/-", "value": "x"}]'),
-    (MERGE, b'{"metadata": {"finalizers": ["x"]}}'),
-    (STRATEGIC, b'{"metadata": {"finalizers": ["x"]}, "spec": {"containers": [{"name": "c", "image": "k"}]}}'),
-])
+@pytest.mark.parametrize(
+    ("patch_type", "body"),
+    [
+        (JSON, b'[{"op": "add", "path": "/metadata/finalizers/-", "value": "x"}]'),
+        (MERGE, b'{"metadata": {"finalizers": ["x"]}}'),
+        (
+            STRATEGIC,
+            b'{"metadata": {"finalizers": ["x"]}, "spec": {"containers": [{"name": "c", "image": "k"}]}}',
+        ),
+    ],
+)
 def test_the_current_object_is_not_modified(patch_type: str, body: bytes) -> None:
     original = copy.deepcopy(POD_A)
     patcher.apply_patch(patch_type, original, body, POD)

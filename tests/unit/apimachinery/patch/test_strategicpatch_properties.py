@@ -21,7 +21,9 @@ texts = st.text(alphabet="xyz01", max_size=3)
 string_maps = st.dictionaries(words, texts, max_size=3)
 
 
-def keyed_list(item: st.SearchStrategy[dict[str, Any]], key: str, max_size: int = 4) -> st.SearchStrategy[list[Any]]:
+def keyed_list(
+    item: st.SearchStrategy[dict[str, Any]], key: str, max_size: int = 4
+) -> st.SearchStrategy[list[Any]]:
     return st.lists(item, max_size=max_size, unique_by=lambda element: element[key])
 
 
@@ -30,23 +32,40 @@ def optional(**fields: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, An
 
 
 env = st.fixed_dictionaries({"name": words}, optional={"value": texts})
-ports = st.fixed_dictionaries({"containerPort": st.integers(1, 6)}, optional={"protocol": st.sampled_from(["TCP", "UDP"])})
+ports = st.fixed_dictionaries(
+    {"containerPort": st.integers(1, 6)}, optional={"protocol": st.sampled_from(["TCP", "UDP"])}
+)
 mounts = st.fixed_dictionaries({"mountPath": st.sampled_from(["/a", "/b", "/c"]), "name": words})
 container = st.fixed_dictionaries(
     {"name": st.sampled_from(["app", "side", "init", "log"])},
-    optional={"image": texts, "args": st.lists(texts, max_size=3), "env": keyed_list(env, "name"),
-              "ports": keyed_list(ports, "containerPort"), "volumeMounts": keyed_list(mounts, "mountPath")},
+    optional={
+        "image": texts,
+        "args": st.lists(texts, max_size=3),
+        "env": keyed_list(env, "name"),
+        "ports": keyed_list(ports, "containerPort"),
+        "volumeMounts": keyed_list(mounts, "mountPath"),
+    },
 )
-volume = st.fixed_dictionaries({"name": words}).flatmap(lambda v: st.sampled_from([
-    v | {"emptyDir": {}}, v | {"configMap": {"name": "cm"}}, v | {"hostPath": {"path": "/mnt"}},
-    v | {"secret": {"secretName": "s", "optional": True}},
-]))
+volume = st.fixed_dictionaries({"name": words}).flatmap(
+    lambda v: st.sampled_from(
+        [
+            v | {"emptyDir": {}},
+            v | {"configMap": {"name": "cm"}},
+            v | {"hostPath": {"path": "/mnt"}},
+            v | {"secret": {"secretName": "s", "optional": True}},
+        ]
+    )
+)
 toleration = optional(key=words, operator=st.sampled_from(["Exists", "Equal"]), value=texts)
 spec = st.fixed_dictionaries(
     {"containers": keyed_list(container, "name")},
-    optional={"volumes": keyed_list(volume, "name"), "tolerations": st.lists(toleration, max_size=2),
-              "nodeSelector": string_maps, "restartPolicy": st.sampled_from(["Always", "Never"]),
-              "securityContext": optional(runAsUser=st.integers(0, 3), fsGroup=st.integers(0, 3))},
+    optional={
+        "volumes": keyed_list(volume, "name"),
+        "tolerations": st.lists(toleration, max_size=2),
+        "nodeSelector": string_maps,
+        "restartPolicy": st.sampled_from(["Always", "Never"]),
+        "securityContext": optional(runAsUser=st.integers(0, 3), fsGroup=st.integers(0, 3)),
+    },
 )
 
 
@@ -54,8 +73,9 @@ def pods(with_finalizers: bool) -> st.SearchStrategy[dict[str, Any]]:
     metadata = {"labels": string_maps, "annotations": string_maps}
     if with_finalizers:
         metadata["finalizers"] = st.lists(words, unique=True, max_size=4)
-    return st.fixed_dictionaries({"apiVersion": st.just("v1"), "kind": st.just("Pod"),
-                                  "metadata": optional(**metadata), "spec": spec})
+    return st.fixed_dictionaries(
+        {"apiVersion": st.just("v1"), "kind": st.just("Pod"), "metadata": optional(**metadata), "spec": spec}
+    )
 
 
 _LIST_KEYS = ("name", "containerPort", "mountPath")
@@ -88,7 +108,7 @@ def blend(draw: st.DrawFn, original: Any, fresh: Any) -> Any:
     if isinstance(original, list) and isinstance(fresh, list) and (key := _list_key(original, fresh)):
         by_key = {item[key]: item for item in fresh} | {item[key]: item for item in original}
         fresh_by_key = {item[key]: item for item in fresh}
-        chosen = draw(st.permutations(list(by_key)))[:draw(st.integers(0, len(by_key)))]
+        chosen = draw(st.permutations(list(by_key)))[: draw(st.integers(0, len(by_key)))]
         return [draw(blend(by_key[k], fresh_by_key[k])) if k in fresh_by_key else by_key[k] for k in chosen]
     return draw(st.sampled_from([original, fresh]))
 
@@ -111,7 +131,9 @@ def test_two_way_patch_yields_modified(pair: tuple[dict[str, Any], dict[str, Any
 
 @settings(max_examples=300)
 @given(pod_pairs(with_finalizers=True))
-def test_two_way_patch_yields_modified_up_to_merge_list_order(pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
+def test_two_way_patch_yields_modified_up_to_merge_list_order(
+    pair: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
     # Upstream compares this way too: the order of a merging list of scalars is not kept
     # (diffing sorts the original's copy in place, so an order-only change is no change).
     original, modified = (strategic.sort_merge_lists_by_name(doc, POD) for doc in pair)
@@ -122,7 +144,9 @@ def test_two_way_patch_yields_modified_up_to_merge_list_order(pair: tuple[dict[s
 
 @settings(max_examples=200)
 @given(pod_pairs(with_finalizers=False))
-def test_three_way_patch_from_unchanged_live_object_yields_modified(pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
+def test_three_way_patch_from_unchanged_live_object_yields_modified(
+    pair: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
     original, modified = pair
     patch = strategic.create_three_way_merge_patch(original, modified, original, POD)
     assert strategic.apply_strategic_merge_patch(original, patch, POD) == modified
@@ -138,9 +162,14 @@ def test_unsorted_merging_scalar_list_gets_an_order_directive_even_unchanged() -
     # one, so an unsorted finalizers list never looks unchanged (upstream does the same).
     document = {"metadata": {"finalizers": ["b", "a"]}}
     assert strategic.create_two_way_merge_patch(document, document, POD) == {
-        "metadata": {"$setElementOrder/finalizers": ["b", "a"]}}
+        "metadata": {"$setElementOrder/finalizers": ["b", "a"]}
+    }
     document = {"metadata": {"finalizers": ["a", "b"]}}
     assert strategic.create_two_way_merge_patch(document, document, POD) == {}
     # ... and a change of order only, towards sorted order, is no change at all.
-    assert strategic.create_two_way_merge_patch({"metadata": {"finalizers": ["b", "a"]}},
-                                                {"metadata": {"finalizers": ["a", "b"]}}, POD) == {}
+    assert (
+        strategic.create_two_way_merge_patch(
+            {"metadata": {"finalizers": ["b", "a"]}}, {"metadata": {"finalizers": ["a", "b"]}}, POD
+        )
+        == {}
+    )
