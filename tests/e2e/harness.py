@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Self
 from urllib.parse import urlsplit
 
+import pytest
 import yaml
 from tools import REPO, tool
 
@@ -346,3 +347,44 @@ class Server:
         if answer.status != 200:
             return set()
         return {r["name"] for r in answer.json().get("resources", [])}
+
+
+def parse_table(text: str) -> tuple[list[str], list[dict[str, str]]]:
+    """Split kubectl's column output into (header names, rows keyed by header).
+
+    Cells are read at the header's column offsets, so empty cells (e.g. no SHORTNAMES) stay empty.
+    """
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        return [], []
+    header = lines[0]
+    names = header.split()
+    starts = []
+    position = 0
+    for name in names:
+        position = header.index(name, position)
+        starts.append(position)
+        position += len(name)
+    rows = []
+    for line in lines[1:]:
+        cells = {}
+        for i, name in enumerate(names):
+            end = starts[i + 1] if i + 1 < len(names) else None
+            cells[name] = line[starts[i] : end].strip()
+        rows.append(cells)
+    return names, rows
+
+
+def require_served(server: Server, resource: str, group_version: str = "v1") -> None:
+    """Mark the test xfail (reported, not hidden) while a resource of issue 2 is not served yet.
+
+    Once the resource is served the test runs in full and can fail; no mark needs removing.
+    """
+    if resource not in server.served_resources(group_version):
+        pytest.xfail(f"{resource} ({group_version}) is not served yet (issue 2, point 7)")
+
+
+def require_openapi(server: Server) -> None:
+    """kubectl apply/replace download /openapi/v3 to validate; xfail while it is not served."""
+    if server.request("GET", "/openapi/v3").status != 200:
+        pytest.xfail("/openapi/v3 is not served yet (issue 2, point 10): kubectl apply/replace need it")
