@@ -172,10 +172,12 @@ class Cacher:
         return obj
 
     def _serves_list(self, opts: ListOptions) -> bool:
-        paging = opts.predicate.limit > 0 or bool(opts.predicate.continue_token)
-        if opts.resource_version_match == "Exact":
+        # A continue token names a revision and a start key the cache cannot serve (upstream
+        # delegates it whatever the resourceVersion); a limit with resourceVersion "0" is the
+        # one paged list it answers, whole, as upstream's cache does.
+        if opts.resource_version_match == "Exact" or (opts.recursive and opts.predicate.continue_token):
             return False
-        if paging and opts.resource_version != "0":
+        if opts.predicate.limit > 0 and opts.resource_version != "0":
             return False
         return True
 
