@@ -8,6 +8,7 @@ form or as aggregated discovery (apidiscovery.k8s.io/v2 APIGroupDiscoveryList).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,18 +37,34 @@ class DiscoveryRegistry:
     def __init__(self) -> None:
         self._groups: dict[str, _Group] = {}
         self._cache: dict[str, tuple[bytes, str]] = {}
+        # Bumped on every change, so documents derived from the groups (OpenAPI) know when to rebuild;
+        # listeners are called after each change (e.g. to route the OpenAPI v3 document of a new group).
+        self.generation = 0
+        self.listeners: list[Callable[[], None]] = []
 
     def add_group(self, name: str, versions: list[InstalledGroupVersion], priority: int = 0) -> None:
         """Versions in preference order (the first is the preferred one)."""
         self._groups[name] = _Group(name, priority, versions)
-        self._cache.clear()
+        self._changed()
 
     def remove_group(self, name: str) -> None:
         self._groups.pop(name, None)
+        self._changed()
+
+    def _changed(self) -> None:
         self._cache.clear()
+        self.generation += 1
+        for listener in self.listeners:
+            listener()
 
     def group(self, name: str) -> _Group | None:
         return self._groups.get(name)
+
+    def installed_versions(self) -> list[InstalledGroupVersion]:
+        """Every served group version: the core group first, then the others in discovery order."""
+        core = self._groups.get("")
+        groups = ([core] if core else []) + self._ordered()
+        return [version for group in groups for version in group.versions]
 
     def _ordered(self) -> list[_Group]:
         named = [g for g in self._groups.values() if g.name]

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from kapiserver import KUBERNETES_VERSION, __version__
 from kapiserver.apimachinery import errors
-from kapiserver.endpoints import negotiation
+from kapiserver.endpoints import negotiation, openapi
 from kapiserver.endpoints.discovery import AGGREGATED_CONVERSIONS, AGGREGATED_GROUP, AGGREGATED_KIND
 from kapiserver.endpoints.responses import write_raw_json
 
@@ -66,6 +66,27 @@ def install_root_routes(server: GenericAPIServer) -> None:
     ready = health + [check for s in servers for check in s.readiness_checks]
     for kind, checks in (("healthz", health), ("livez", health), ("readyz", ready)):
         _install_health(server, kind, checks)
+    _install_openapi(server)
+
+
+def _install_openapi(server: GenericAPIServer) -> None:
+    """/openapi/v2, /openapi/v3 and one route per v3 document, kept in step with the groups served."""
+    servers = server.chain()
+
+    def serves(path: str) -> bool:
+        return any(path in s._paths for s in servers)  # same package: the paths each server installed
+
+    documents = openapi.Documents(server.discovery, serves)
+    server.handle_path("/openapi/v2", openapi.v2_handler(documents))
+    server.handle_path("/openapi/v3", openapi.v3_index_handler(documents))
+    document = openapi.v3_document_handler(documents)
+
+    def route_documents() -> None:
+        for key in documents.services():
+            server.handle_path("/openapi/v3/" + key, document)
+
+    route_documents()
+    server.discovery.listeners.append(route_documents)
 
 
 def _install_health(server: GenericAPIServer, kind: str, checks: list[healthz.HealthCheck]) -> None:
