@@ -1,10 +1,22 @@
-"""Selector filtering of watch events, shared by the log-structured store and the watch cache."""
+"""Watch event helpers shared by the log-structured store and the watch cache: selector
+filtering and bookmarks."""
 
 from __future__ import annotations
 
 from kapiserver.apimachinery.types import Object
 
 from .interface import Predicate, WatchEvent
+
+# Marks the bookmark that ends the initial events of a watch-list (metav1.InitialEventsAnnotationKey).
+INITIAL_EVENTS_END = "k8s.io/initial-events-end"
+
+
+def bookmark(revision: int, initial_end: bool = False) -> WatchEvent:
+    """A BOOKMARK carrying nothing but the revision (and the initial-events-end annotation)."""
+    metadata: Object = {"resourceVersion": str(revision)}
+    if initial_end:
+        metadata["annotations"] = {INITIAL_EVENTS_END: "true"}
+    return WatchEvent("BOOKMARK", {"metadata": metadata}, revision)
 
 
 def with_revision(obj: Object, revision: int) -> Object:

@@ -12,21 +12,13 @@ from kapiserver.apimachinery.types import Object
 
 from .. import errors, keys
 from ..interface import ListOptions, ListResult, Predicate, Preconditions, Storage, UpdateFunc, ValidateDeletionFunc, WatchEvent
-from ..watch_filter import filter_event
+from ..watch_filter import bookmark, filter_event
 from .watch_cache import WatchCache
 
 log = logging.getLogger(__name__)
 
-INITIAL_EVENTS_END = "k8s.io/initial-events-end"
 _FRESHNESS_TIMEOUT = 3.0
 _MAX_PENDING = 100_000
-
-
-def _bookmark(revision: int, initial_end: bool = False) -> WatchEvent:
-    metadata: Object = {"resourceVersion": str(revision)}
-    if initial_end:
-        metadata["annotations"] = {INITIAL_EVENTS_END: "true"}
-    return WatchEvent("BOOKMARK", {"metadata": metadata}, revision)
 
 
 class _CacheWatcher:
@@ -227,7 +219,7 @@ class Cacher:
             for event in initial:
                 yield event
             if opts.send_initial_events and opts.allow_watch_bookmarks:
-                yield _bookmark(revision, initial_end=True)
+                yield bookmark(revision, initial_end=True)
             async for event in self._follow(watcher, opts.allow_watch_bookmarks):
                 yield event
         finally:
@@ -247,7 +239,7 @@ class Cacher:
                 timeout = next_bookmark - loop.time()
                 if timeout <= 0:
                     next_bookmark = loop.time() + self._bookmark_interval
-                    yield _bookmark(self._cache.revision)
+                    yield bookmark(self._cache.revision)
                     continue
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(timeout):

@@ -14,7 +14,7 @@ from kapiserver.apimachinery.types import Object
 
 from .. import errors, keys
 from ..interface import ListOptions, ListResult, Preconditions, UpdateFunc, ValidateDeletionFunc, WatchEvent
-from ..watch_filter import filter_event, with_revision
+from ..watch_filter import bookmark, filter_event, with_revision
 from .log import Change, Log, WriteOp
 from .watchers import Broadcaster
 
@@ -218,18 +218,27 @@ class LogStructuredStore:
     # -- watch -------------------------------------------------------------------------
 
     async def watch(self, key: str, opts: ListOptions) -> AsyncIterator[WatchEvent]:
+        """From `since` on; or, when initial events are sent (always for resourceVersion "" and
+        "0" unless sendInitialEvents=false), the current state as ADDED events first, then the
+        initial-events-end bookmark if sendInitialEvents and bookmarks were asked for (as
+        upstream's etcd3 watcher)."""
         _, start, end = _key_range(key, opts.recursive)
         since = keys.parse_resource_version(opts.resource_version)
+        send_initial = since == 0 if opts.send_initial_events is None else opts.send_initial_events
         watcher = self._broadcaster.add(start, end, opts.progress_notify)
         try:
             last = since
-            if since == 0:
+            if since == 0 or send_initial:
                 last = await self._log.current_revision()
-                rows, _ = await self._log.list(start, end, last, 0)
+                if since > last:
+                    raise errors.ResourceVersionTooLarge(since, last)
+                rows, _ = await self._log.list(start, end, last, 0) if send_initial else ([], 0)
                 for row in rows:
                     obj = _decode(row.key, row.value, row.mod_revision)
                     if opts.predicate.matches(obj):
                         yield WatchEvent("ADDED", obj, row.mod_revision, None, row.key)
+                if opts.send_initial_events and opts.allow_watch_bookmarks:
+                    yield bookmark(last, initial_end=True)
             else:
                 compacted = await self._log.compacted_revision()
                 if since < compacted:
