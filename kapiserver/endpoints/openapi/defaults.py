@@ -69,20 +69,45 @@ _OTHER: dict[str, tuple[Placement, ...]] = {
     _EXT + "CustomResourceDefinition": (("metadata", SELF, {}), ("spec", SELF, {}), ("status", SELF, {})),
     _EXT + "CustomResourceDefinitionCondition": (("status", SELF, ""), ("type", SELF, "")),
     _EXT + "CustomResourceDefinitionList": (("items", ITEMS, {}), ("metadata", SELF, {})),
-    _EXT + "CustomResourceDefinitionNames": (("categories", ITEMS, ""), ("kind", SELF, ""), ("plural", SELF, ""),
-                                             ("shortNames", ITEMS, "")),
-    _EXT + "CustomResourceDefinitionSpec": (("group", SELF, ""), ("names", SELF, {}), ("scope", SELF, ""),
-                                            ("versions", ITEMS, {})),
-    _EXT + "CustomResourceDefinitionStatus": (("acceptedNames", SELF, {}), ("conditions", ITEMS, {}),
-                                              ("storedVersions", ITEMS, "")),
-    _EXT + "CustomResourceDefinitionVersion": (("additionalPrinterColumns", ITEMS, {}), ("name", SELF, ""),
-                                               ("selectableFields", ITEMS, {}), ("served", SELF, False),
-                                               ("storage", SELF, False)),
-    _EXT + "CustomResourceSubresourceScale": (("specReplicasPath", SELF, ""), ("statusReplicasPath", SELF, "")),
-    _EXT + "JSONSchemaProps": (("allOf", ITEMS, {}), ("anyOf", ITEMS, {}), ("definitions", VALUES, {}),
-                               ("oneOf", ITEMS, {}), ("patternProperties", VALUES, {}), ("properties", VALUES, {}),
-                               ("required", ITEMS, ""), ("x-kubernetes-list-map-keys", ITEMS, ""),
-                               ("x-kubernetes-validations", ITEMS, {})),
+    _EXT + "CustomResourceDefinitionNames": (
+        ("categories", ITEMS, ""),
+        ("kind", SELF, ""),
+        ("plural", SELF, ""),
+        ("shortNames", ITEMS, ""),
+    ),
+    _EXT + "CustomResourceDefinitionSpec": (
+        ("group", SELF, ""),
+        ("names", SELF, {}),
+        ("scope", SELF, ""),
+        ("versions", ITEMS, {}),
+    ),
+    _EXT + "CustomResourceDefinitionStatus": (
+        ("acceptedNames", SELF, {}),
+        ("conditions", ITEMS, {}),
+        ("storedVersions", ITEMS, ""),
+    ),
+    _EXT + "CustomResourceDefinitionVersion": (
+        ("additionalPrinterColumns", ITEMS, {}),
+        ("name", SELF, ""),
+        ("selectableFields", ITEMS, {}),
+        ("served", SELF, False),
+        ("storage", SELF, False),
+    ),
+    _EXT + "CustomResourceSubresourceScale": (
+        ("specReplicasPath", SELF, ""),
+        ("statusReplicasPath", SELF, ""),
+    ),
+    _EXT + "JSONSchemaProps": (
+        ("allOf", ITEMS, {}),
+        ("anyOf", ITEMS, {}),
+        ("definitions", VALUES, {}),
+        ("oneOf", ITEMS, {}),
+        ("patternProperties", VALUES, {}),
+        ("properties", VALUES, {}),
+        ("required", ITEMS, ""),
+        ("x-kubernetes-list-map-keys", ITEMS, ""),
+        ("x-kubernetes-validations", ITEMS, {}),
+    ),
     _EXT + "SelectableField": (("jsonPath", SELF, ""),),
     _EXT + "ServiceReference": (("name", SELF, ""), ("namespace", SELF, "")),
     _EXT + "ValidationRule": (("rule", SELF, ""),),
@@ -93,8 +118,19 @@ _OTHER: dict[str, tuple[Placement, ...]] = {
     _AGG + "APIServiceSpec": (("groupPriorityMinimum", SELF, 0), ("versionPriority", SELF, 0)),
     _AGG + "APIServiceStatus": (("conditions", ITEMS, {}),),
     "io.k8s.apimachinery.pkg.version.Info": tuple(
-        (name, SELF, "") for name in ("buildDate", "compiler", "gitCommit", "gitTreeState", "gitVersion",
-                                      "goVersion", "major", "minor", "platform")),
+        (name, SELF, "")
+        for name in (
+            "buildDate",
+            "compiler",
+            "gitCommit",
+            "gitTreeState",
+            "gitVersion",
+            "goVersion",
+            "major",
+            "minor",
+            "platform",
+        )
+    ),
 }
 
 _NO_MARKER = object()
@@ -166,7 +202,7 @@ def placements(definition: str) -> tuple[Placement, ...]:
     if definition in _OTHER:
         found = list(_OTHER[definition])
     else:
-        message = next((definition[len(p):] for p in _PREFIXES if definition.startswith(p)), None)
+        message = next((definition[len(p) :] for p in _PREFIXES if definition.startswith(p)), None)
         found = _derived(message) if message is not None and message in _messages() else []
     by_place = {(name, where): value for name, where, value in found}
     for (name, prop), value in _MARKERS.items():

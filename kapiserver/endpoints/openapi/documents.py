@@ -38,23 +38,26 @@ class Document:
     json: bytes
     etag: str
     modified: float = field(default_factory=time.time)
-    _gzip: bytes | None = None
-    _protobuf: bytes | None = None
+    # (protobuf, gzipped) -> bytes, made on first use; the protobuf form shares the JSON's ETag.
+    _bodies: dict[tuple[bool, bool], bytes] = field(default_factory=dict)
 
     @classmethod
     def of(cls, body: dict[str, object]) -> Document:
         data = orjson.dumps(body)
         return cls(data, hashlib.sha512(data).hexdigest().upper())
 
-    def gzipped(self) -> bytes:
-        if self._gzip is None:
-            self._gzip = gzip.compress(self.json, compresslevel=6, mtime=0)
-        return self._gzip
-
-    def protobuf(self) -> bytes:
-        if self._protobuf is None:
-            self._protobuf = proto.encode_document(orjson.loads(self.json))
-        return self._protobuf
+    def body(self, protobuf: bool = False, gzipped: bool = False) -> bytes:
+        key = (protobuf, gzipped)
+        data = self._bodies.get(key)
+        if data is None:
+            if gzipped:
+                data = gzip.compress(self.body(protobuf), compresslevel=6, mtime=0)
+            elif protobuf:
+                data = proto.encode_document(orjson.loads(self.json))
+            else:
+                data = self.json
+            self._bodies[key] = data
+        return data
 
 
 class Documents:
@@ -82,9 +85,15 @@ class Documents:
         current = tuple(self.services().values())
         async with self._lock:
             if self._v2 is None or self._v2[0] != current:
-                doc = await asyncio.to_thread(lambda: Document.of(v2.build(list(current), info())))
+                doc = await asyncio.to_thread(lambda: _gzipped(Document.of(v2.build(list(current), info()))))
                 self._v2 = (current, doc)
             return self._v2[1]
+
+    async def prepare(self, doc: Document, protobuf: bool) -> None:
+        """Make the protobuf form (and its gzip) in the worker thread, not on the event loop."""
+        if (protobuf, False) not in doc._bodies:
+            async with self._lock:
+                await asyncio.to_thread(lambda: (doc.body(protobuf), doc.body(protobuf, gzipped=True)))
 
     async def v3(self, key: str) -> Document | None:
         service = self.services().get(key)
@@ -115,6 +124,11 @@ class Documents:
             index = Document.of({"paths": paths})
             self._index = (self._generation, index)
             return index
+
+
+def _gzipped(doc: Document) -> Document:
+    doc.body(gzipped=True)
+    return doc
 
 
 def server_relative_url(key: str, etag: str) -> str:

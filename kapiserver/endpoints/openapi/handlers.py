@@ -28,8 +28,11 @@ PathHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 JSON = "application/json"
 V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
-_V2_FORMS = (("json", JSON), ("com.github.proto-openapi.spec.v2@v1.0+protobuf", V2_PROTOBUF),
-             ("com.github.proto-openapi.spec.v2.v1.0+protobuf", V2_PROTOBUF))
+_V2_FORMS = (
+    ("json", JSON),
+    ("com.github.proto-openapi.spec.v2@v1.0+protobuf", V2_PROTOBUF),
+    ("com.github.proto-openapi.spec.v2.v1.0+protobuf", V2_PROTOBUF),
+)
 _V3_FORMS = (("json", JSON),)
 _GZIP_MIN_SIZE = 1400  # gziphandler.DefaultMinSize
 _YEAR = 365 * 24 * 3600
@@ -81,24 +84,28 @@ def _not_modified(request: web.Request, doc: Document) -> bool:
     return False
 
 
-def _serve(request: web.Request, doc: Document, content_type: str, headers: dict[str, str],
-           body: bytes | None = None, compress: bool = False) -> web.Response:
+def _serve(
+    request: web.Request, doc: Document, content_type: str, headers: dict[str, str], compress: bool = False
+) -> web.Response:
     """http.ServeContent: the validators, a 304 when they match, else the body (gzipped if asked)."""
     headers = {**headers, "ETag": f'"{doc.etag}"', "Last-Modified": formatdate(doc.modified, usegmt=True)}
     if _not_modified(request, doc):
         return web.Response(status=304, headers=headers)
     headers["Content-Type"] = content_type
-    data = doc.json if body is None else body
-    if compress and body is None and _accepts_gzip(request) and len(data) >= _GZIP_MIN_SIZE:
+    protobuf = content_type == V2_PROTOBUF
+    data = doc.body(protobuf)
+    if compress and _accepts_gzip(request) and len(data) >= _GZIP_MIN_SIZE:
         headers["Content-Encoding"] = "gzip"
         headers["Vary"] = headers.get("Vary", "Accept") + ", Accept-Encoding"
-        data = doc.gzipped()
+        data = doc.body(protobuf, gzipped=True)
     return web.Response(status=200, body=data, headers=headers)
 
 
 def _accepts_gzip(request: web.Request) -> bool:
-    return any(part.split(";")[0].strip().lower() == "gzip"
-               for part in request.headers.get("Accept-Encoding", "").split(","))
+    return any(
+        part.split(";")[0].strip().lower() == "gzip"
+        for part in request.headers.get("Accept-Encoding", "").split(",")
+    )
 
 
 def v2_handler(documents: Documents) -> PathHandler:
@@ -107,8 +114,9 @@ def v2_handler(documents: Documents) -> PathHandler:
         if content_type is None:
             return web.Response(status=406, headers={"Vary": "Accept"})
         doc = await documents.v2()
-        body = doc.protobuf() if content_type == V2_PROTOBUF else None
-        return _serve(request, doc, content_type, {"Vary": "Accept"}, body, compress=True)
+        if content_type == V2_PROTOBUF:
+            await documents.prepare(doc, protobuf=True)
+        return _serve(request, doc, content_type, {"Vary": "Accept"}, compress=True)
 
     return handle
 
@@ -122,7 +130,7 @@ def v3_index_handler(documents: Documents) -> PathHandler:
 
 def v3_document_handler(documents: Documents) -> PathHandler:
     async def handle(request: web.Request) -> web.StreamResponse:
-        key = request.path[len("/openapi/v3/"):]
+        key = request.path[len("/openapi/v3/") :]
         content_type = negotiate(request.headers.get("Accept", ""), _V3_FORMS)
         if content_type is None:
             return web.Response(status=406, headers={"Vary": "Accept"})
@@ -134,7 +142,9 @@ def v3_document_handler(documents: Documents) -> PathHandler:
         if wanted:
             if wanted != doc.etag:
                 location = server_relative_url(key, doc.etag)
-                return web.Response(status=301, headers={"Location": location, "ETag": f'"{doc.etag}"', **headers})
+                return web.Response(
+                    status=301, headers={"Location": location, "ETag": f'"{doc.etag}"', **headers}
+                )
             headers["Cache-Control"] = "public, immutable"
             headers["Expires"] = formatdate(time.time() + _YEAR, usegmt=True)
         return _serve(request, doc, content_type, headers)

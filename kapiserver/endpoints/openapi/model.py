@@ -105,8 +105,9 @@ def path_items(service: WebService) -> list[PathItem]:
                 counts[key] = counts.get(key, 0) + 1
                 last[key] = param
         common = {key for key, count in counts.items() if count == len(routes) and key[1] != "body"}
-        operations = tuple((route, _sorted([p for p in route.params if (p.name, p.kind) not in common]))
-                           for route in routes)
+        operations = tuple(
+            (route, _sorted([p for p in route.params if (p.name, p.kind) not in common])) for route in routes
+        )
         if path.endswith(":*}"):
             path = path[:-3] + "}"
         items.append(PathItem(path, _sorted([last[key] for key in common]), operations))

@@ -11,8 +11,20 @@ is why a delete-collection reads "deleteCoreV1Collection...").
 from __future__ import annotations
 
 # Upstream's verb trie: GetPrefix returns the shortest listed prefix of the operation.
-_VERBS = ("get", "log", "read", "replace", "patch", "delete", "deletecollection", "watch", "connect",
-          "proxy", "list", "create")
+_VERBS = (
+    "get",
+    "log",
+    "read",
+    "replace",
+    "patch",
+    "delete",
+    "deletecollection",
+    "watch",
+    "connect",
+    "proxy",
+    "list",
+    "create",
+)
 
 
 def to_valid_operation_id(text: str, capitalize_first: bool) -> str:
@@ -31,14 +43,16 @@ def to_valid_operation_id(text: str, capitalize_first: bool) -> str:
 def _verb_prefix(operation: str) -> str:
     candidates = [verb for verb in _VERBS if operation.startswith(verb)]
     if not candidates:
-        raise ValueError(f"operation names should start with a verb. Cannot determine operation verb from {operation}")
+        raise ValueError(
+            f"operation names should start with a verb. Cannot determine operation verb from {operation}"
+        )
     return min(candidates, key=len)
 
 
 def operation_id_and_tags(operation: str, path: str) -> tuple[str, list[str]]:
     """(operationId, tags) of a route (upstream GetOperationIDAndTags)."""
     prefix = _verb_prefix(operation)
-    rest = operation[len(prefix):]
+    rest = operation[len(prefix) :]
     parts = path.strip("/").split("/")
     if parts and parts[0] == "api":
         parts = ["apis", "core"] + parts[1:]

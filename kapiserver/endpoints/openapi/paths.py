@@ -39,8 +39,21 @@ DELETE_OPTIONS = META + "DeleteOptions"
 PATCH = META + "Patch"
 API_RESOURCE_LIST = META + "APIResourceList"
 
-_STREAM = {negotiation.JSON: "application/json;stream=watch",
-           negotiation.PROTOBUF: "application/vnd.kubernetes.protobuf;stream=watch"}
+_STREAM = {
+    negotiation.JSON: "application/json;stream=watch",
+    negotiation.PROTOBUF: "application/vnd.kubernetes.protobuf;stream=watch",
+}
+_CAPABILITIES = (
+    ("create", rest.Creater),
+    ("delete", rest.GracefulDeleter),
+    ("deletecollection", rest.CollectionDeleter),
+    ("get", rest.Getter),
+    ("list", rest.Lister),
+    ("patch", rest.Updater),
+    ("update", rest.Updater),
+    ("watch", rest.Watcher),
+)
+_HTTP_METHOD_OF_VERB = {"create": "POST", "delete": "DELETE", "get": "GET", "patch": "PATCH", "update": "PUT"}
 # Upstream's namespace REST wraps its store without exposing DeleteReturnsDeletedObject,
 # so its delete documents a Status although it answers with the Namespace.
 _DELETE_DOCUMENTS_STATUS = frozenset({("", "namespaces")})
@@ -51,8 +64,11 @@ PRETTY = Param("pretty", "query", params.PRETTY)
 
 
 def option_params(kind: str, excluded: tuple[str, ...] = ()) -> tuple[Param, ...]:
-    return tuple(Param(name, "query", description, type_) for name, type_, description in params.OPTIONS[kind]
-                 if name not in excluded)
+    return tuple(
+        Param(name, "query", description, type_)
+        for name, type_, description in params.OPTIONS[kind]
+        if name not in excluded
+    )
 
 
 def media_types(serializers: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -66,8 +82,17 @@ def group_version_service(installed: InstalledGroupVersion) -> WebService:
     for resource in installed.resources.values():
         serializers.extend(s for s in resource.scope.serializers if s not in serializers)
     mediatypes = tuple(serializers or (negotiation.JSON, negotiation.YAML, negotiation.PROTOBUF))
-    routes = [Route("GET", root + "/", "getAPIResources", "get available resources", consumes=mediatypes,
-                    produces=mediatypes, responses=(Response(200, "OK", API_RESOURCE_LIST),))]
+    routes = [
+        Route(
+            "GET",
+            root + "/",
+            "getAPIResources",
+            "get available resources",
+            consumes=mediatypes,
+            produces=mediatypes,
+            responses=(Response(200, "OK", API_RESOURCE_LIST),),
+        )
+    ]
     for path in sorted(installed.resources):
         routes.extend(_ResourceRoutes(root, installed, path).routes())
     return WebService(root, tuple(routes))
@@ -89,7 +114,9 @@ class _ResourceRoutes:
         self.storage_kind = scope.kind
         self.kind = self.spec.kind
         self.model = scope.definition or ""
-        self.list_model = definitions.name_for(installed.group, installed.version, self.storage_kind.kind + "List") or ""
+        self.list_model = (
+            definitions.name_for(installed.group, installed.version, self.storage_kind.kind + "List") or ""
+        )
         self.mediatypes, streams = media_types(scope.serializers)
         self.all_mediatypes = self.mediatypes + streams
         self.verbs = self.resource.verbs
@@ -109,6 +136,15 @@ class _ResourceRoutes:
     def _options(self, attribute: str) -> tuple[str | None, bool]:
         method = getattr(self.rest, attribute, None)
         return method() if method else (None, False)
+
+    def _capabilities(self) -> frozenset[str]:
+        """Verbs a Connecter serves besides connecting (discovery lists its connect verbs instead)."""
+        return frozenset(verb for verb, capability in _CAPABILITIES if isinstance(self.rest, capability))
+
+    def _connect_methods(self) -> list[str]:
+        """HTTP methods of rest.Connecter.connect_methods; discovery verbs ("get") are mapped back."""
+        methods = [_HTTP_METHOD_OF_VERB.get(m, m.upper()) for m in self.rest.connect_methods]
+        return list(dict.fromkeys(methods))
 
     # -- routes ------------------------------------------------------------------------------
 
@@ -131,7 +167,7 @@ class _ResourceRoutes:
             item += "/" + self.subresource
             collection, collection_params = item, name_params
         proxy_params = name_params + (path_param,)
-        verbs = self.verbs
+        verbs = self._capabilities() if is_connecter else self.verbs
         get_options, get_subpath = self._options("new_get_options")
         is_getter = "get" in verbs or get_options is not None
         out: list[Route] = []
@@ -160,7 +196,9 @@ class _ResourceRoutes:
             connect_options, connect_subpath = self._options("new_connect_options")
             out.extend(self._connect(item, name_params, marker, "", connect_options))
             if connect_subpath:
-                out.extend(self._connect(item + "/{path:*}", proxy_params, marker, "WithPath", connect_options))
+                out.extend(
+                    self._connect(item + "/{path:*}", proxy_params, marker, "WithPath", connect_options)
+                )
         if namespaced and not self.subresource:
             if "list" in verbs:
                 out.append(self._list(self.name, (), "", "ForAllNamespaces"))
@@ -168,122 +206,247 @@ class _ResourceRoutes:
                 out.append(self._watch_list("watch/" + self.name, (), "", "ForAllNamespaces"))
         return out
 
-    def _route(self, method: str, path: str, operation: str, doc: str, action: str,
-               route_params: tuple[Param, ...], **fields: Any) -> Route:
+    def _route(
+        self,
+        method: str,
+        path: str,
+        operation: str,
+        doc: str,
+        action: str,
+        route_params: tuple[Param, ...],
+        **fields: Any,
+    ) -> Route:
         gvk = (self.storage_kind.group, self.storage_kind.version, self.storage_kind.kind)
-        return Route(method, f"{self.root}/{path}", operation, doc, route_params, action=action, gvk=gvk,
-                     consumes=fields.pop("consumes", ("*/*",)), **fields)
+        return Route(
+            method,
+            f"{self.root}/{path}",
+            operation,
+            doc,
+            route_params,
+            action=action,
+            gvk=gvk,
+            consumes=fields.pop("consumes", ("*/*",)),
+            **fields,
+        )
 
     def _op(self, verb: str, marker: str, suffix: str) -> str:
         return verb + marker + self.kind + self.sub_title + suffix
 
-    def _get(self, path: str, scope: tuple[Param, ...], marker: str, suffix: str, options: str | None) -> Route:
-        doc = f"read {self.subresource} of the specified {self.kind}" if self.subresource \
+    def _get(
+        self, path: str, scope: tuple[Param, ...], marker: str, suffix: str, options: str | None
+    ) -> Route:
+        doc = (
+            f"read {self.subresource} of the specified {self.kind}"
+            if self.subresource
             else "read the specified " + self.kind
+        )
         produced = self._produced("GET")
         extra = option_params(options) if options else ()
-        return self._route("GET", path, self._op("read", marker, suffix), doc, "get", (PRETTY, *extra, *scope),
-                           produces=self._produces_mime("GET") + self.mediatypes,
-                           responses=(Response(200, "OK", produced),))
+        return self._route(
+            "GET",
+            path,
+            self._op("read", marker, suffix),
+            doc,
+            "get",
+            (PRETTY, *extra, *scope),
+            produces=self._produces_mime("GET") + self.mediatypes,
+            responses=(Response(200, "OK", produced),),
+        )
 
     def _list(self, path: str, scope: tuple[Param, ...], marker: str, suffix: str) -> Route:
         if "watch" in self.verbs:
-            doc = f"list or watch {self.subresource} of objects of kind {self.kind}" if self.subresource \
+            doc = (
+                f"list or watch {self.subresource} of objects of kind {self.kind}"
+                if self.subresource
                 else "list or watch objects of kind " + self.kind
+            )
         else:
-            doc = f"list {self.subresource} of objects of kind {self.kind}" if self.subresource \
+            doc = (
+                f"list {self.subresource} of objects of kind {self.kind}"
+                if self.subresource
                 else "list objects of kind " + self.kind
-        return self._route("GET", path, self._op("list", marker, suffix), doc, "list",
-                           (PRETTY, *option_params("ListOptions"), *scope),
-                           produces=self._produces_mime("LIST") + self.all_mediatypes,
-                           responses=(Response(200, "OK", self.list_model),))
+            )
+        return self._route(
+            "GET",
+            path,
+            self._op("list", marker, suffix),
+            doc,
+            "list",
+            (PRETTY, *option_params("ListOptions"), *scope),
+            produces=self._produces_mime("LIST") + self.all_mediatypes,
+            responses=(Response(200, "OK", self.list_model),),
+        )
 
     def _put(self, path: str, scope: tuple[Param, ...], marker: str) -> Route:
-        doc = f"replace {self.subresource} of the specified {self.kind}" if self.subresource \
+        doc = (
+            f"replace {self.subresource} of the specified {self.kind}"
+            if self.subresource
             else "replace the specified " + self.kind
+        )
         produced = self._produced("PUT")
         body = Param("body", "body", required=True, model=self.model)
-        return self._route("PUT", path, self._op("replace", marker, ""), doc, "put",
-                           (PRETTY, body, *option_params("UpdateOptions"), *scope),
-                           produces=self._produces_mime("PUT") + self.mediatypes,
-                           responses=(Response(200, "OK", produced), Response(201, "Created", produced)))
+        return self._route(
+            "PUT",
+            path,
+            self._op("replace", marker, ""),
+            doc,
+            "put",
+            (PRETTY, body, *option_params("UpdateOptions"), *scope),
+            produces=self._produces_mime("PUT") + self.mediatypes,
+            responses=(Response(200, "OK", produced), Response(201, "Created", produced)),
+        )
 
     def _patch(self, path: str, scope: tuple[Param, ...], marker: str) -> Route:
-        doc = f"partially update {self.subresource} of the specified {self.kind}" if self.subresource \
+        doc = (
+            f"partially update {self.subresource} of the specified {self.kind}"
+            if self.subresource
             else "partially update the specified " + self.kind
+        )
         produced = self._produced("PATCH")
         body = Param("body", "body", required=True, model=PATCH)
-        return self._route("PATCH", path, self._op("patch", marker, ""), doc, "patch",
-                           (PRETTY, body, *option_params("PatchOptions"), *scope),
-                           consumes=negotiation.PATCH_TYPES,
-                           produces=self._produces_mime("PATCH") + self.mediatypes,
-                           responses=(Response(200, "OK", produced), Response(201, "Created", produced)))
+        return self._route(
+            "PATCH",
+            path,
+            self._op("patch", marker, ""),
+            doc,
+            "patch",
+            (PRETTY, body, *option_params("PatchOptions"), *scope),
+            consumes=negotiation.PATCH_TYPES,
+            produces=self._produces_mime("PATCH") + self.mediatypes,
+            responses=(Response(200, "OK", produced), Response(201, "Created", produced)),
+        )
 
     def _post(self, path: str, scope: tuple[Param, ...], marker: str) -> Route:
         article = article_for_noun(self.kind, " ")
-        doc = f"create {self.subresource} of{article}{self.kind}" if self.subresource \
+        doc = (
+            f"create {self.subresource} of{article}{self.kind}"
+            if self.subresource
             else f"create{article}{self.kind}"
+        )
         produced = self._produced("POST")
         body = Param("body", "body", required=True, model=self.model)
-        return self._route("POST", path, self._op("create", marker, ""), doc, "post",
-                           (PRETTY, body, *option_params("CreateOptions"), *scope),
-                           produces=self._produces_mime("POST") + self.mediatypes,
-                           responses=(Response(200, "OK", produced), Response(201, "Created", produced),
-                                      Response(202, "Accepted", produced)))
+        return self._route(
+            "POST",
+            path,
+            self._op("create", marker, ""),
+            doc,
+            "post",
+            (PRETTY, body, *option_params("CreateOptions"), *scope),
+            produces=self._produces_mime("POST") + self.mediatypes,
+            responses=(
+                Response(200, "OK", produced),
+                Response(201, "Created", produced),
+                Response(202, "Accepted", produced),
+            ),
+        )
 
     def _delete(self, path: str, scope: tuple[Param, ...], marker: str) -> Route:
         article = article_for_noun(self.kind, " ")
-        doc = f"delete {self.subresource} of{article}{self.kind}" if self.subresource \
+        doc = (
+            f"delete {self.subresource} of{article}{self.kind}"
+            if self.subresource
             else f"delete{article}{self.kind}"
+        )
         returns_object = getattr(self.rest, "delete_returns_deleted_object", None)
         if returns_object is not None:
             returns_deleted = bool(returns_object())
         else:
-            returns_deleted = self.spec.return_deleted_object and \
-                (self.spec.group, self.spec.plural) not in _DELETE_DOCUMENTS_STATUS
+            returns_deleted = (
+                self.spec.return_deleted_object
+                and (self.spec.group, self.spec.plural) not in _DELETE_DOCUMENTS_STATUS
+            )
         returned = self._produced("DELETE") if returns_deleted else STATUS
         body = Param("body", "body", model=DELETE_OPTIONS)
-        return self._route("DELETE", path, self._op("delete", marker, ""), doc, "delete",
-                           (PRETTY, body, *option_params("DeleteOptions"), *scope),
-                           produces=self._produces_mime("DELETE") + self.mediatypes,
-                           responses=(Response(200, "OK", returned), Response(202, "Accepted", returned)))
+        return self._route(
+            "DELETE",
+            path,
+            self._op("delete", marker, ""),
+            doc,
+            "delete",
+            (PRETTY, body, *option_params("DeleteOptions"), *scope),
+            produces=self._produces_mime("DELETE") + self.mediatypes,
+            responses=(Response(200, "OK", returned), Response(202, "Accepted", returned)),
+        )
 
     def _delete_collection(self, path: str, scope: tuple[Param, ...], marker: str) -> Route:
-        doc = f"delete collection of {self.subresource} of a {self.kind}" if self.subresource \
+        doc = (
+            f"delete collection of {self.subresource} of a {self.kind}"
+            if self.subresource
             else "delete collection of " + self.kind
+        )
         body = Param("body", "body", model=DELETE_OPTIONS)
         listed = option_params("ListOptions", _LIST_EXCLUDED_FROM_DELETECOLLECTION)
-        return self._route("DELETE", path, self._op("deletecollection", marker, ""), doc, "deletecollection",
-                           (PRETTY, body, *option_params("DeleteOptions"), *listed, *scope),
-                           produces=self._produces_mime("DELETECOLLECTION") + self.mediatypes,
-                           responses=(Response(200, "OK", STATUS),))
+        return self._route(
+            "DELETE",
+            path,
+            self._op("deletecollection", marker, ""),
+            doc,
+            "deletecollection",
+            (PRETTY, body, *option_params("DeleteOptions"), *listed, *scope),
+            produces=self._produces_mime("DELETECOLLECTION") + self.mediatypes,
+            responses=(Response(200, "OK", STATUS),),
+        )
 
     def _watch(self, path: str, scope: tuple[Param, ...], marker: str) -> Route:
-        doc = f"watch changes to {self.subresource} of an object of kind {self.kind}" if self.subresource \
+        doc = (
+            f"watch changes to {self.subresource} of an object of kind {self.kind}"
+            if self.subresource
             else "watch changes to an object of kind " + self.kind
+        )
         doc += _DEPRECATED_WATCH + ", filtered to a single item with the 'fieldSelector' parameter."
-        return self._route("GET", path, self._op("watch", marker, ""), doc, "watch",
-                           (PRETTY, *option_params("ListOptions"), *scope), produces=self.all_mediatypes,
-                           responses=(Response(200, "OK", WATCH_EVENT),))
+        return self._route(
+            "GET",
+            path,
+            self._op("watch", marker, ""),
+            doc,
+            "watch",
+            (PRETTY, *option_params("ListOptions"), *scope),
+            produces=self.all_mediatypes,
+            responses=(Response(200, "OK", WATCH_EVENT),),
+        )
 
     def _watch_list(self, path: str, scope: tuple[Param, ...], marker: str, suffix: str) -> Route:
-        doc = f"watch individual changes to a list of {self.subresource} of {self.kind}" if self.subresource \
+        doc = (
+            f"watch individual changes to a list of {self.subresource} of {self.kind}"
+            if self.subresource
             else "watch individual changes to a list of " + self.kind
+        )
         operation = "watch" + marker + self.kind + self.sub_title + "List" + suffix
-        return self._route("GET", path, operation, doc + _DEPRECATED_WATCH + ".", "watchlist",
-                           (PRETTY, *option_params("ListOptions"), *scope), produces=self.all_mediatypes,
-                           responses=(Response(200, "OK", WATCH_EVENT),))
+        return self._route(
+            "GET",
+            path,
+            operation,
+            doc + _DEPRECATED_WATCH + ".",
+            "watchlist",
+            (PRETTY, *option_params("ListOptions"), *scope),
+            produces=self.all_mediatypes,
+            responses=(Response(200, "OK", WATCH_EVENT),),
+        )
 
-    def _connect(self, path: str, scope: tuple[Param, ...], marker: str, suffix: str,
-                 options: str | None) -> list[Route]:
+    def _connect(
+        self, path: str, scope: tuple[Param, ...], marker: str, suffix: str, options: str | None
+    ) -> list[Route]:
         out = []
         extra = option_params(options) if options else ()
-        for method in self.rest.connect_methods:
-            doc = f"connect {method} requests to {self.subresource} of {self.kind}" if self.subresource \
+        for method in self._connect_methods():
+            doc = (
+                f"connect {method} requests to {self.subresource} of {self.kind}"
+                if self.subresource
                 else f"connect {method} requests to {self.kind}"
+            )
             declared = getattr(self.rest, "produces_object", None)
             produced = (declared(method) if declared else None) or STRING
             operation = "connect" + title(method) + marker + self.kind + self.sub_title + suffix
-            out.append(self._route(method, path, operation, doc, "connect", (*extra, *scope), produces=("*/*",),
-                                   responses=(Response(200, "OK", produced),)))
+            out.append(
+                self._route(
+                    method,
+                    path,
+                    operation,
+                    doc,
+                    "connect",
+                    (*extra, *scope),
+                    produces=("*/*",),
+                    responses=(Response(200, "OK", produced),),
+                )
+            )
         return out

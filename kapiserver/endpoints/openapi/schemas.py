@@ -27,7 +27,9 @@ _V3_PREFIX = "#/components/schemas/"
 
 _V3_FORMS: dict[str, dict[str, Any]] = {
     "io.k8s.apimachinery.pkg.util.intstr.IntOrString": {
-        "format": "int-or-string", "oneOf": [{"type": "integer"}, {"type": "string"}]},
+        "format": "int-or-string",
+        "oneOf": [{"type": "integer"}, {"type": "string"}],
+    },
     "io.k8s.apimachinery.pkg.api.resource.Quantity": {"oneOf": [{"type": "string"}, {"type": "number"}]},
 }
 
@@ -36,7 +38,7 @@ def _refs(node: Any, out: set[str]) -> None:
     if isinstance(node, dict):
         ref = node.get("$ref")
         if isinstance(ref, str) and ref.startswith(_V2_PREFIX):
-            out.add(ref[len(_V2_PREFIX):])
+            out.add(ref[len(_V2_PREFIX) :])
         for value in node.values():
             _refs(value, out)
     elif isinstance(node, list):
@@ -74,7 +76,7 @@ def _wrap(node: Any) -> Any:
     out: dict[str, Any] = {}
     for key, value in node.items():
         if key == "$ref" and isinstance(value, str) and value.startswith(_V2_PREFIX):
-            out[key] = _V3_PREFIX + value[len(_V2_PREFIX):]
+            out[key] = _V3_PREFIX + value[len(_V2_PREFIX) :]
         elif key == "properties" and isinstance(value, dict):
             out[key] = {prop: _wrap(schema) for prop, schema in value.items()}
         elif key in ("enum", "default", "example") or key.startswith("x-"):

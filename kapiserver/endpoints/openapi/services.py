@@ -23,47 +23,117 @@ _VERSIONS_DOC = "get available API versions"
 
 
 def _core_root() -> WebService:
-    return WebService("/api", (Route("GET", "/api/", "getAPIVersions", _VERSIONS_DOC, consumes=_DISCOVERY_MEDIA,
-                                     produces=_DISCOVERY_MEDIA,
-                                     responses=(Response(200, "OK", META + "APIVersions"),)),))
+    return WebService(
+        "/api",
+        (
+            Route(
+                "GET",
+                "/api/",
+                "getAPIVersions",
+                _VERSIONS_DOC,
+                consumes=_DISCOVERY_MEDIA,
+                produces=_DISCOVERY_MEDIA,
+                responses=(Response(200, "OK", META + "APIVersions"),),
+            ),
+        ),
+    )
 
 
 def _groups_root() -> WebService:
-    return WebService("/apis", (Route("GET", "/apis/", "getAPIVersions", _VERSIONS_DOC, consumes=_DISCOVERY_MEDIA,
-                                      produces=_DISCOVERY_MEDIA,
-                                      responses=(Response(200, "OK", META + "APIGroupList"),)),))
+    return WebService(
+        "/apis",
+        (
+            Route(
+                "GET",
+                "/apis/",
+                "getAPIVersions",
+                _VERSIONS_DOC,
+                consumes=_DISCOVERY_MEDIA,
+                produces=_DISCOVERY_MEDIA,
+                responses=(Response(200, "OK", META + "APIGroupList"),),
+            ),
+        ),
+    )
 
 
 def _group(name: str) -> WebService:
     root = "/apis/" + name
-    return WebService(root, (Route("GET", root + "/", "getAPIGroup", "get information of a group",
-                                   consumes=_DISCOVERY_MEDIA, produces=_DISCOVERY_MEDIA,
-                                   responses=(Response(200, "OK", META + "APIGroup"),)),))
+    return WebService(
+        root,
+        (
+            Route(
+                "GET",
+                root + "/",
+                "getAPIGroup",
+                "get information of a group",
+                consumes=_DISCOVERY_MEDIA,
+                produces=_DISCOVERY_MEDIA,
+                responses=(Response(200, "OK", META + "APIGroup"),),
+            ),
+        ),
+    )
 
 
 # path -> the web service upstream documents for it, when a handler is installed there.
 _NON_RESOURCE: dict[str, WebService] = {
-    "/version": WebService("/version", (Route(
-        "GET", "/version/", "getCodeVersion", "get the version information for this server",
-        consumes=(negotiation.JSON,), produces=(negotiation.JSON,),
-        responses=(Response(200, "OK", "io.k8s.apimachinery.pkg.version.Info"),)),)),
-    "/.well-known/openid-configuration": WebService("/.well-known/openid-configuration", (Route(
-        "GET", "/.well-known/openid-configuration/", "getServiceAccountIssuerOpenIDConfiguration",
-        "get service account issuer OpenID configuration, also known as the 'OIDC discovery doc'",
-        produces=(negotiation.JSON,), responses=(Response(200, "OK", STRING),)),)),
-    "/openid/v1/jwks": WebService("/openid/v1/jwks", (Route(
-        "GET", "/openid/v1/jwks/", "getServiceAccountIssuerOpenIDKeyset",
-        "get service account issuer OpenID JSON Web Key Set (contains public token verification keys)",
-        produces=("application/jwk-set+json",), responses=(Response(200, "OK", STRING),)),)),
-    "/logs": WebService("/logs", (
-        Route("GET", "/logs/", "logFileListHandler"),
-        Route("GET", "/logs/{logpath:*}", "logFileHandler",
-              params=(Param("logpath", "path", "path to the log", required=True),)),
-    )),
+    "/version": WebService(
+        "/version",
+        (
+            Route(
+                "GET",
+                "/version/",
+                "getCodeVersion",
+                "get the version information for this server",
+                consumes=(negotiation.JSON,),
+                produces=(negotiation.JSON,),
+                responses=(Response(200, "OK", "io.k8s.apimachinery.pkg.version.Info"),),
+            ),
+        ),
+    ),
+    "/.well-known/openid-configuration": WebService(
+        "/.well-known/openid-configuration",
+        (
+            Route(
+                "GET",
+                "/.well-known/openid-configuration/",
+                "getServiceAccountIssuerOpenIDConfiguration",
+                "get service account issuer OpenID configuration, also known as the 'OIDC discovery doc'",
+                produces=(negotiation.JSON,),
+                responses=(Response(200, "OK", STRING),),
+            ),
+        ),
+    ),
+    "/openid/v1/jwks": WebService(
+        "/openid/v1/jwks",
+        (
+            Route(
+                "GET",
+                "/openid/v1/jwks/",
+                "getServiceAccountIssuerOpenIDKeyset",
+                "get service account issuer OpenID JSON Web Key Set (contains public token verification keys)",
+                produces=("application/jwk-set+json",),
+                responses=(Response(200, "OK", STRING),),
+            ),
+        ),
+    ),
+    "/logs": WebService(
+        "/logs",
+        (
+            Route("GET", "/logs/", "logFileListHandler"),
+            Route(
+                "GET",
+                "/logs/{logpath:*}",
+                "logFileHandler",
+                params=(Param("logpath", "path", "path to the log", required=True),),
+            ),
+        ),
+    ),
 }
 
 
-def web_services(versions: Iterable[InstalledGroupVersion], serves: Callable[[str], bool]) -> list[WebService]:
+def web_services(
+    versions: Iterable[InstalledGroupVersion], serves: Callable[[str], bool]
+) -> list[WebService]:
     """The documented web services; `serves(path)` says whether a non-resource path has a handler."""
     versions = list(versions)
     out: list[WebService] = []

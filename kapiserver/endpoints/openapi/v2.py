@@ -26,8 +26,14 @@ from . import schemas
 from .model import STRING, Param, PathItem, Route, WebService, path_items
 from .naming import operation_id_and_tags
 
-SECURITY_DEFINITIONS = {"BearerToken": {"description": "Bearer Token authentication", "in": "header",
-                                        "name": "authorization", "type": "apiKey"}}
+SECURITY_DEFINITIONS = {
+    "BearerToken": {
+        "description": "Bearer Token authentication",
+        "in": "header",
+        "name": "authorization",
+        "type": "apiKey",
+    }
+}
 UNAUTHORIZED = {"description": "Unauthorized"}
 _SCHEMES = ["https"]
 _UNSHARED_QUERY = ("fieldValidation", "dryRun")
@@ -115,8 +121,9 @@ def _operation(route: Route, own: tuple[Param, ...], parameters: _Parameters) ->
     op["operationId"] = operation_id
     if own:
         op["parameters"] = parameters.render(own)
-    responses: dict[str, Any] = {str(r.code): {"description": r.message, "schema": schema_ref(r.model)}
-                                 for r in route.responses}
+    responses: dict[str, Any] = {
+        str(r.code): {"description": r.message, "schema": schema_ref(r.model)} for r in route.responses
+    }
     responses.setdefault("401", UNAUTHORIZED)
     op["responses"] = dict(sorted(responses.items()))
     if route.action:

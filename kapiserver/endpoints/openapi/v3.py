@@ -44,7 +44,9 @@ def _operation(route: Route, own: tuple[Param, ...]) -> dict[str, Any]:
         op["parameters"] = parameters
     body = next((p for p in route.params if p.kind == "body"), None)
     if body is not None:
-        request: dict[str, Any] = {"content": {media: {"schema": _schema(body.model)} for media in route.consumes}}
+        request: dict[str, Any] = {
+            "content": {media: {"schema": _schema(body.model)} for media in route.consumes}
+        }
         if body.required:
             request["required"] = True
         op["requestBody"] = request

@@ -24,23 +24,61 @@ from kapiserver.registry.spec import ResourceSpec, Subresource
 from kapiserver.registry.subresources import status
 
 UPSTREAM_SHARED_PARAMETERS = {
-    "allowWatchBookmarks-HC2hJt-J", "body-2Y1dVQaQ", "body-78PwaGsr", "command-Py3eQybp", "container-1GeXxFDC",
-    "container-_Q-EJ3nR", "container-i5dOmRiM", "continue-QfD61s0i", "fieldManager-7c6nTn1T",
-    "fieldManager-Qy4HdaTW", "fieldSelector-xIcQKXFG", "follow-9OIXh_2R", "force-tOGGb0Yi",
-    "gracePeriodSeconds--K5HaBOS", "ignoreStoreReadErrorWithClusterBreakingPotential-QbNkfIqj",
-    "insecureSkipTLSVerifyBackend-gM00jVbe", "labelSelector-5Zw57w4C", "limit-1NfNmdNH", "limitBytes-zwd1RXuc",
-    "logpath-Noq7euwC", "namespace-vgWSWtn3", "orphanDependents-uRB25kX5", "path-QCf0eosM", "path-oPbzgLUj",
-    "path-rFDtV0x9", "path-z6Ciiujn", "ports-91KROJmm", "pretty-tJGM1-ng", "previous-1jxDPu3y",
-    "propagationPolicy-6jk3prlO", "resourceVersion-5WAnf1kx", "resourceVersionMatch-t8XhRHeC",
-    "sendInitialEvents-rLXlEK_k", "sinceSeconds-vE2NLdnP", "stderr-26jJhFUR", "stderr-W_1TNlWc", "stdin-PSzNhyUC",
-    "stdin-sEFnN3IS", "stdout--EZLRwV1", "stdout-005YMKE6", "stream-l-48cgXv", "tailLines-9xQLWHMV",
-    "timeoutSeconds-yvYezaOC", "timestamps-c17fW1w_", "tty-g7MlET_l", "tty-s0flW37O", "watch-XNNPZGbK",
+    "allowWatchBookmarks-HC2hJt-J",
+    "body-2Y1dVQaQ",
+    "body-78PwaGsr",
+    "command-Py3eQybp",
+    "container-1GeXxFDC",
+    "container-_Q-EJ3nR",
+    "container-i5dOmRiM",
+    "continue-QfD61s0i",
+    "fieldManager-7c6nTn1T",
+    "fieldManager-Qy4HdaTW",
+    "fieldSelector-xIcQKXFG",
+    "follow-9OIXh_2R",
+    "force-tOGGb0Yi",
+    "gracePeriodSeconds--K5HaBOS",
+    "ignoreStoreReadErrorWithClusterBreakingPotential-QbNkfIqj",
+    "insecureSkipTLSVerifyBackend-gM00jVbe",
+    "labelSelector-5Zw57w4C",
+    "limit-1NfNmdNH",
+    "limitBytes-zwd1RXuc",
+    "logpath-Noq7euwC",
+    "namespace-vgWSWtn3",
+    "orphanDependents-uRB25kX5",
+    "path-QCf0eosM",
+    "path-oPbzgLUj",
+    "path-rFDtV0x9",
+    "path-z6Ciiujn",
+    "ports-91KROJmm",
+    "pretty-tJGM1-ng",
+    "previous-1jxDPu3y",
+    "propagationPolicy-6jk3prlO",
+    "resourceVersion-5WAnf1kx",
+    "resourceVersionMatch-t8XhRHeC",
+    "sendInitialEvents-rLXlEK_k",
+    "sinceSeconds-vE2NLdnP",
+    "stderr-26jJhFUR",
+    "stderr-W_1TNlWc",
+    "stdin-PSzNhyUC",
+    "stdin-sEFnN3IS",
+    "stdout--EZLRwV1",
+    "stdout-005YMKE6",
+    "stream-l-48cgXv",
+    "tailLines-9xQLWHMV",
+    "timeoutSeconds-yvYezaOC",
+    "timestamps-c17fW1w_",
+    "tty-g7MlET_l",
+    "tty-s0flW37O",
+    "watch-XNNPZGbK",
 }
 JSON_YAML_PB = ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"]
 STREAMS = ["application/json;stream=watch", "application/vnd.kubernetes.protobuf;stream=watch"]
-DRY_RUN = ("When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun "
-           "directive will result in an error response and no further processing of the request. Valid values "
-           "are: - All: all dry run stages will be processed")
+DRY_RUN = (
+    "When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun "
+    "directive will result in an error response and no further processing of the request. Valid values "
+    "are: - All: all dry run stages will be processed"
+)
 
 
 class LogREST:
@@ -77,28 +115,63 @@ class ScaleREST:
     async def update(self, *args: Any) -> Any: ...
 
 
-PODS = ResourceSpec(group="", version="v1", kind="Pod", plural="pods", singular="pod", namespaced=True,
-                    subresources=(
-                        Subresource("log", lambda store: LogREST()),
-                        Subresource("exec", lambda store: ConnectREST(("GET", "POST"), "PodExecOptions", False),
-                                    kind=GroupVersionKind("", "v1", "PodExecOptions")),
-                        Subresource("eviction", lambda store: CreateOnlyREST(),
-                                    kind=GroupVersionKind("policy", "v1", "Eviction")),
-                        status(CONFIGMAPS.strategy),
-                    ), return_deleted_object=True)
-NODES = ResourceSpec(group="", version="v1", kind="Node", plural="nodes", singular="node", namespaced=False,
-                     subresources=(Subresource("proxy", lambda store: ConnectREST(
-                         ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"), "NodeProxyOptions", True),
-                         kind=GroupVersionKind("", "v1", "NodeProxyOptions")),))
-DEPLOYMENTS = ResourceSpec(group="apps", version="v1", kind="Deployment", plural="deployments",
-                           singular="deployment", namespaced=True,
-                           subresources=(Subresource("scale", lambda store: ScaleREST(),
-                                                     kind=GroupVersionKind("autoscaling", "v1", "Scale")),))
+PODS = ResourceSpec(
+    group="",
+    version="v1",
+    kind="Pod",
+    plural="pods",
+    singular="pod",
+    namespaced=True,
+    subresources=(
+        Subresource("log", lambda store: LogREST()),
+        Subresource(
+            "exec",
+            lambda store: ConnectREST(("GET", "POST"), "PodExecOptions", False),
+            kind=GroupVersionKind("", "v1", "PodExecOptions"),
+        ),
+        Subresource(
+            "eviction", lambda store: CreateOnlyREST(), kind=GroupVersionKind("policy", "v1", "Eviction")
+        ),
+        status(CONFIGMAPS.strategy),
+    ),
+    return_deleted_object=True,
+)
+NODES = ResourceSpec(
+    group="",
+    version="v1",
+    kind="Node",
+    plural="nodes",
+    singular="node",
+    namespaced=False,
+    subresources=(
+        Subresource(
+            "proxy",
+            lambda store: ConnectREST(
+                ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"), "NodeProxyOptions", True
+            ),
+            kind=GroupVersionKind("", "v1", "NodeProxyOptions"),
+        ),
+    ),
+)
+DEPLOYMENTS = ResourceSpec(
+    group="apps",
+    version="v1",
+    kind="Deployment",
+    plural="deployments",
+    singular="deployment",
+    namespaced=True,
+    subresources=(
+        Subresource("scale", lambda store: ScaleREST(), kind=GroupVersionKind("autoscaling", "v1", "Scale")),
+    ),
+)
 
 
 def registry() -> DiscoveryRegistry:
     reg = DiscoveryRegistry()
-    for provider in (StorageProvider("", (CONFIGMAPS, NAMESPACES, PODS, NODES)), StorageProvider("apps", (DEPLOYMENTS,))):
+    for provider in (
+        StorageProvider("", (CONFIGMAPS, NAMESPACES, PODS, NODES)),
+        StorageProvider("apps", (DEPLOYMENTS,)),
+    ):
         group_info = provider.new_rest_storage(lambda spec: None, lambda *args: True)  # type: ignore[arg-type, return-value]
         assert group_info is not None
         reg.add_group(provider.group, installer.install(group_info))
@@ -123,8 +196,14 @@ def core_v3() -> dict[str, Any]:
 def test_document_frame(swagger):
     assert swagger["swagger"] == "2.0"
     assert swagger["info"] == {"title": "Kubernetes", "version": "1.35"}
-    assert swagger["securityDefinitions"] == {"BearerToken": {
-        "description": "Bearer Token authentication", "in": "header", "name": "authorization", "type": "apiKey"}}
+    assert swagger["securityDefinitions"] == {
+        "BearerToken": {
+            "description": "Bearer Token authentication",
+            "in": "header",
+            "name": "authorization",
+            "type": "apiKey",
+        }
+    }
     assert swagger["security"] == [{"BearerToken": []}]
     assert set(swagger["parameters"]) <= UPSTREAM_SHARED_PARAMETERS
 
@@ -140,47 +219,87 @@ def test_only_served_paths(swagger):
 def test_configmap_item(swagger):
     item = swagger["paths"]["/api/v1/namespaces/{namespace}/configmaps/{name}"]
     assert item["parameters"] == [
-        {"description": "name of the ConfigMap", "in": "path", "name": "name", "required": True, "type": "string",
-         "uniqueItems": True},
-        {"$ref": "#/parameters/namespace-vgWSWtn3"}, {"$ref": "#/parameters/pretty-tJGM1-ng"}]
+        {
+            "description": "name of the ConfigMap",
+            "in": "path",
+            "name": "name",
+            "required": True,
+            "type": "string",
+            "uniqueItems": True,
+        },
+        {"$ref": "#/parameters/namespace-vgWSWtn3"},
+        {"$ref": "#/parameters/pretty-tJGM1-ng"},
+    ]
     assert item["get"] == {
-        "consumes": ["*/*"], "description": "read the specified ConfigMap", "operationId": "readCoreV1NamespacedConfigMap",
+        "consumes": ["*/*"],
+        "description": "read the specified ConfigMap",
+        "operationId": "readCoreV1NamespacedConfigMap",
         "produces": JSON_YAML_PB,
-        "responses": {"200": {"description": "OK", "schema": {"$ref": "#/definitions/io.k8s.api.core.v1.ConfigMap"}},
-                      "401": {"description": "Unauthorized"}},
-        "schemes": ["https"], "tags": ["core_v1"], "x-kubernetes-action": "get",
-        "x-kubernetes-group-version-kind": {"group": "", "kind": "ConfigMap", "version": "v1"}}
+        "responses": {
+            "200": {"description": "OK", "schema": {"$ref": "#/definitions/io.k8s.api.core.v1.ConfigMap"}},
+            "401": {"description": "Unauthorized"},
+        },
+        "schemes": ["https"],
+        "tags": ["core_v1"],
+        "x-kubernetes-action": "get",
+        "x-kubernetes-group-version-kind": {"group": "", "kind": "ConfigMap", "version": "v1"},
+    }
     patch = item["patch"]
-    assert patch["consumes"] == ["application/json-patch+json", "application/merge-patch+json",
-                                 "application/strategic-merge-patch+json", "application/apply-patch+yaml"]
+    assert patch["consumes"] == [
+        "application/json-patch+json",
+        "application/merge-patch+json",
+        "application/strategic-merge-patch+json",
+        "application/apply-patch+yaml",
+    ]
     assert patch["parameters"][0] == {"$ref": "#/parameters/body-78PwaGsr"}
-    assert patch["parameters"][1] == {"description": DRY_RUN, "in": "query", "name": "dryRun", "type": "string",
-                                      "uniqueItems": True}
+    assert patch["parameters"][1] == {
+        "description": DRY_RUN,
+        "in": "query",
+        "name": "dryRun",
+        "type": "string",
+        "uniqueItems": True,
+    }
     assert [p.get("$ref", p.get("name")) for p in patch["parameters"][2:]] == [
-        "#/parameters/fieldManager-7c6nTn1T", "fieldValidation", "#/parameters/force-tOGGb0Yi"]
+        "#/parameters/fieldManager-7c6nTn1T",
+        "fieldValidation",
+        "#/parameters/force-tOGGb0Yi",
+    ]
     delete = item["delete"]
     assert delete["operationId"] == "deleteCoreV1NamespacedConfigMap"
-    assert delete["responses"]["202"]["schema"]["$ref"] == "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.Status"
+    assert (
+        delete["responses"]["202"]["schema"]["$ref"]
+        == "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.Status"
+    )
 
 
 def test_collections_and_watches(swagger):
     paths = swagger["paths"]
     collection = paths["/api/v1/namespaces/{namespace}/configmaps"]
     assert [collection[m]["operationId"] for m in ("delete", "get", "post")] == [
-        "deleteCoreV1CollectionNamespacedConfigMap", "listCoreV1NamespacedConfigMap",
-        "createCoreV1NamespacedConfigMap"]
+        "deleteCoreV1CollectionNamespacedConfigMap",
+        "listCoreV1NamespacedConfigMap",
+        "createCoreV1NamespacedConfigMap",
+    ]
     assert collection["get"]["produces"] == JSON_YAML_PB + STREAMS
     assert collection["get"]["description"] == "list or watch objects of kind ConfigMap"
     assert collection["post"]["description"] == "create a ConfigMap"
-    assert [p.get("$ref", "") for p in collection["delete"]["parameters"]].count("#/parameters/watch-XNNPZGbK") == 0
+    assert [p.get("$ref", "") for p in collection["delete"]["parameters"]].count(
+        "#/parameters/watch-XNNPZGbK"
+    ) == 0
     every = paths["/api/v1/watch/configmaps"]
     assert every["get"]["operationId"] == "watchCoreV1ConfigMapListForAllNamespaces"
     assert every["get"]["x-kubernetes-action"] == "watchlist"
-    assert every["get"]["description"] == ("watch individual changes to a list of ConfigMap. deprecated: use the "
-                                           "'watch' parameter with a list operation instead.")
+    assert every["get"]["description"] == (
+        "watch individual changes to a list of ConfigMap. deprecated: use the "
+        "'watch' parameter with a list operation instead."
+    )
     assert paths["/api/v1/configmaps"]["get"]["operationId"] == "listCoreV1ConfigMapForAllNamespaces"
     namespaces = paths["/api/v1/namespaces"]
-    assert set(namespaces) == {"get", "parameters", "post"}  # upstream serves no deletecollection of namespaces
+    assert set(namespaces) == {
+        "get",
+        "parameters",
+        "post",
+    }  # upstream serves no deletecollection of namespaces
     assert "/api/v1/watch/nodes" in paths and "/api/v1/nodes" in paths
 
 
@@ -190,45 +309,96 @@ def test_pod_subresources(swagger):
     assert log["get"]["produces"] == ["text/plain"] + JSON_YAML_PB
     assert log["get"]["responses"]["200"] == {"description": "OK", "schema": {"type": "string"}}
     assert [p.get("$ref", p.get("name")) for p in log["parameters"]] == [
-        "#/parameters/container-1GeXxFDC", "#/parameters/follow-9OIXh_2R",
-        "#/parameters/insecureSkipTLSVerifyBackend-gM00jVbe", "#/parameters/limitBytes-zwd1RXuc", "name",
-        "#/parameters/namespace-vgWSWtn3", "#/parameters/pretty-tJGM1-ng", "#/parameters/previous-1jxDPu3y",
-        "#/parameters/sinceSeconds-vE2NLdnP", "#/parameters/stream-l-48cgXv", "#/parameters/tailLines-9xQLWHMV",
-        "#/parameters/timestamps-c17fW1w_"]
+        "#/parameters/container-1GeXxFDC",
+        "#/parameters/follow-9OIXh_2R",
+        "#/parameters/insecureSkipTLSVerifyBackend-gM00jVbe",
+        "#/parameters/limitBytes-zwd1RXuc",
+        "name",
+        "#/parameters/namespace-vgWSWtn3",
+        "#/parameters/pretty-tJGM1-ng",
+        "#/parameters/previous-1jxDPu3y",
+        "#/parameters/sinceSeconds-vE2NLdnP",
+        "#/parameters/stream-l-48cgXv",
+        "#/parameters/tailLines-9xQLWHMV",
+        "#/parameters/timestamps-c17fW1w_",
+    ]
     exec_ = paths["/api/v1/namespaces/{namespace}/pods/{name}/exec"]
     assert exec_["post"]["operationId"] == "connectCoreV1PostNamespacedPodExec"
-    assert exec_["get"]["x-kubernetes-group-version-kind"] == {"group": "", "kind": "PodExecOptions", "version": "v1"}
-    assert exec_["get"]["produces"] == ["*/*"] and exec_["get"]["description"] == "connect GET requests to exec of Pod"
-    assert exec_["parameters"][2] == {"description": "name of the PodExecOptions", "in": "path", "name": "name",
-                                      "required": True, "type": "string", "uniqueItems": True}
+    assert exec_["get"]["x-kubernetes-group-version-kind"] == {
+        "group": "",
+        "kind": "PodExecOptions",
+        "version": "v1",
+    }
+    assert (
+        exec_["get"]["produces"] == ["*/*"]
+        and exec_["get"]["description"] == "connect GET requests to exec of Pod"
+    )
+    assert exec_["parameters"][2] == {
+        "description": "name of the PodExecOptions",
+        "in": "path",
+        "name": "name",
+        "required": True,
+        "type": "string",
+        "uniqueItems": True,
+    }
     eviction = paths["/api/v1/namespaces/{namespace}/pods/{name}/eviction"]
     assert eviction["post"]["description"] == "create eviction of a Pod"
     assert eviction["post"]["operationId"] == "createCoreV1NamespacedPodEviction"
     assert [p.get("$ref", p.get("name")) for p in eviction["parameters"]] == [
-        "dryRun", "#/parameters/fieldManager-Qy4HdaTW", "fieldValidation", "name", "#/parameters/namespace-vgWSWtn3",
-        "#/parameters/pretty-tJGM1-ng"]
-    assert eviction["post"]["parameters"] == [{"in": "body", "name": "body", "required": True,
-                                               "schema": {"$ref": "#/definitions/io.k8s.api.policy.v1.Eviction"}}]
+        "dryRun",
+        "#/parameters/fieldManager-Qy4HdaTW",
+        "fieldValidation",
+        "name",
+        "#/parameters/namespace-vgWSWtn3",
+        "#/parameters/pretty-tJGM1-ng",
+    ]
+    assert eviction["post"]["parameters"] == [
+        {
+            "in": "body",
+            "name": "body",
+            "required": True,
+            "schema": {"$ref": "#/definitions/io.k8s.api.policy.v1.Eviction"},
+        }
+    ]
     pod = paths["/api/v1/namespaces/{namespace}/pods/{name}"]
     assert pod["delete"]["responses"]["200"]["schema"]["$ref"] == "#/definitions/io.k8s.api.core.v1.Pod"
-    assert paths["/api/v1/namespaces/{namespace}/pods/{name}/status"]["put"]["operationId"] == \
-        "replaceCoreV1NamespacedPodStatus"
+    assert (
+        paths["/api/v1/namespaces/{namespace}/pods/{name}/status"]["put"]["operationId"]
+        == "replaceCoreV1NamespacedPodStatus"
+    )
 
 
 def test_node_proxy_with_path(swagger):
     item = swagger["paths"]["/api/v1/nodes/{name}/proxy/{path}"]
-    assert sorted(m for m in item if m != "parameters") == ["delete", "get", "head", "options", "patch", "post", "put"]
+    assert sorted(m for m in item if m != "parameters") == [
+        "delete",
+        "get",
+        "head",
+        "options",
+        "patch",
+        "post",
+        "put",
+    ]
     assert item["head"]["operationId"] == "connectCoreV1HeadNodeProxyWithPath"
     assert [p.get("$ref", p.get("name")) for p in item["parameters"]] == [
-        "name", "#/parameters/path-z6Ciiujn", "#/parameters/path-rFDtV0x9"]
+        "name",
+        "#/parameters/path-z6Ciiujn",
+        "#/parameters/path-rFDtV0x9",
+    ]
 
 
 def test_scale_subresource(swagger):
     item = swagger["paths"]["/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale"]
     assert item["get"]["operationId"] == "readAppsV1NamespacedDeploymentScale"
     assert item["get"]["description"] == "read scale of the specified Deployment"
-    assert item["put"]["x-kubernetes-group-version-kind"] == {"group": "autoscaling", "kind": "Scale", "version": "v1"}
-    assert item["put"]["responses"]["201"]["schema"]["$ref"] == "#/definitions/io.k8s.api.autoscaling.v1.Scale"
+    assert item["put"]["x-kubernetes-group-version-kind"] == {
+        "group": "autoscaling",
+        "kind": "Scale",
+        "version": "v1",
+    }
+    assert (
+        item["put"]["responses"]["201"]["schema"]["$ref"] == "#/definitions/io.k8s.api.autoscaling.v1.Scale"
+    )
     assert item["parameters"][0]["description"] == "name of the Scale"
 
 
@@ -237,21 +407,30 @@ def test_discovery_and_version_paths(swagger):
     assert paths["/apis/apps/"]["get"]["operationId"] == "getAppsAPIGroup"
     assert paths["/apis/apps/"]["get"]["tags"] == ["apps"]
     assert paths["/api/v1/"]["get"]["operationId"] == "getCoreV1APIResources"
-    assert paths["/apis/"]["get"]["responses"]["200"]["schema"]["$ref"] == \
-        "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.APIGroupList"
+    assert (
+        paths["/apis/"]["get"]["responses"]["200"]["schema"]["$ref"]
+        == "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.APIGroupList"
+    )
     assert paths["/version/"]["get"]["consumes"] == ["application/json"]
     assert "x-kubernetes-action" not in paths["/version/"]["get"]
 
 
 def test_definitions_are_the_reachable_ones(swagger):
     names = set(swagger["definitions"])
-    assert {"io.k8s.api.core.v1.ConfigMap", "io.k8s.api.core.v1.ConfigMapList", "io.k8s.api.core.v1.Pod",
-            "io.k8s.api.core.v1.Container", "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta",
-            "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent", "io.k8s.apimachinery.pkg.runtime.RawExtension",
-            "io.k8s.apimachinery.pkg.version.Info", "io.k8s.api.autoscaling.v1.Scale"} <= names
+    assert {
+        "io.k8s.api.core.v1.ConfigMap",
+        "io.k8s.api.core.v1.ConfigMapList",
+        "io.k8s.api.core.v1.Pod",
+        "io.k8s.api.core.v1.Container",
+        "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta",
+        "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent",
+        "io.k8s.apimachinery.pkg.runtime.RawExtension",
+        "io.k8s.apimachinery.pkg.version.Info",
+        "io.k8s.api.autoscaling.v1.Scale",
+    } <= names
     assert "io.k8s.api.batch.v1.Job" not in names and "io.k8s.api.core.v1.PodLogOptions" not in names
     refs = {ref for ref in _refs(swagger) if ref.startswith("#/definitions/")}
-    assert {ref[len("#/definitions/"):] for ref in refs} <= names
+    assert {ref[len("#/definitions/") :] for ref in refs} <= names
 
 
 def _refs(node: Any) -> list[str]:
@@ -265,19 +444,31 @@ def _refs(node: Any) -> list[str]:
 def test_v3_core_document(core_v3):
     assert core_v3["openapi"] == "3.0.0"
     item = core_v3["paths"]["/api/v1/namespaces/{namespace}/configmaps/{name}"]
-    assert item["parameters"][1] == {"description": "object name and auth scope, such as for teams and projects",
-                                     "in": "path", "name": "namespace", "required": True,
-                                     "schema": {"type": "string", "uniqueItems": True}}
+    assert item["parameters"][1] == {
+        "description": "object name and auth scope, such as for teams and projects",
+        "in": "path",
+        "name": "namespace",
+        "required": True,
+        "schema": {"type": "string", "uniqueItems": True},
+    }
     put = item["put"]
-    assert put["requestBody"] == {"content": {"*/*": {"schema": {
-        "$ref": "#/components/schemas/io.k8s.api.core.v1.ConfigMap"}}}, "required": True}
+    assert put["requestBody"] == {
+        "content": {"*/*": {"schema": {"$ref": "#/components/schemas/io.k8s.api.core.v1.ConfigMap"}}},
+        "required": True,
+    }
     assert set(put["responses"]["201"]["content"]) == set(JSON_YAML_PB)
     assert "consumes" not in put and "schemes" not in put
-    assert item["delete"]["requestBody"] == {"content": {"*/*": {"schema": {
-        "$ref": "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions"}}}}
+    assert item["delete"]["requestBody"] == {
+        "content": {
+            "*/*": {
+                "schema": {"$ref": "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions"}
+            }
+        }
+    }
     schemas = core_v3["components"]["schemas"]
     assert schemas["io.k8s.api.core.v1.ConfigMap"]["properties"]["metadata"]["allOf"] == [
-        {"$ref": "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"}]
+        {"$ref": "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"}
+    ]
     assert "io.k8s.api.apps.v1.Deployment" not in schemas
     assert core_v3["components"]["securitySchemes"]["BearerToken"]["type"] == "apiKey"
 
@@ -293,7 +484,9 @@ def _no_default_check_v30() -> Any:
         # Upstream's zero defaults ({} for structs with required fields) do not satisfy the
         # struct's own `required`; the published documents fail this check the same way.
         keyword_validators: ClassVar[dict[str, Any]] = {
-            **validation.OpenAPIV30SpecValidator.keyword_validators, "default": NoDefaultCheck}
+            **validation.OpenAPIV30SpecValidator.keyword_validators,
+            "default": NoDefaultCheck,
+        }
 
     return V30
 

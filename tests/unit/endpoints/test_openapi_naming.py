@@ -10,33 +10,82 @@ from kapiserver.endpoints.openapi.naming import (
 )
 
 
-@pytest.mark.parametrize(("operation", "path", "expected_id", "expected_tags"), [
-    ("readNamespacedConfigMap", "/api/v1/namespaces/{namespace}/configmaps/{name}",
-     "readCoreV1NamespacedConfigMap", ["core_v1"]),
-    ("listConfigMapForAllNamespaces", "/api/v1/configmaps", "listCoreV1ConfigMapForAllNamespaces", ["core_v1"]),
-    ("deletecollectionNamespacedConfigMap", "/api/v1/namespaces/{namespace}/configmaps",
-     "deleteCoreV1CollectionNamespacedConfigMap", ["core_v1"]),
-    ("watchConfigMapListForAllNamespaces", "/api/v1/watch/configmaps",
-     "watchCoreV1ConfigMapListForAllNamespaces", ["core_v1"]),
-    ("replaceNamespaceFinalize", "/api/v1/namespaces/{name}/finalize", "replaceCoreV1NamespaceFinalize", ["core_v1"]),
-    ("connectGetNamespacedPodExec", "/api/v1/namespaces/{namespace}/pods/{name}/exec",
-     "connectCoreV1GetNamespacedPodExec", ["core_v1"]),
-    ("connectGetNodeProxyWithPath", "/api/v1/nodes/{name}/proxy/{path:*}", "connectCoreV1GetNodeProxyWithPath",
-     ["core_v1"]),
-    ("getAPIResources", "/apis/rbac.authorization.k8s.io/v1/", "getRbacAuthorizationV1APIResources",
-     ["rbacAuthorization_v1"]),
-    ("getAPIGroup", "/apis/apps/", "getAppsAPIGroup", ["apps"]),
-    ("getAPIGroup", "/apis/flowcontrol.apiserver.k8s.io/", "getFlowcontrolApiserverAPIGroup",
-     ["flowcontrolApiserver"]),
-    ("getAPIVersions", "/api/", "getCoreAPIVersions", ["core"]),
-    ("getAPIVersions", "/apis/", "getAPIVersions", ["apis"]),
-    ("getCodeVersion", "/version/", "getCodeVersion", ["version"]),
-    ("getServiceAccountIssuerOpenIDConfiguration", "/.well-known/openid-configuration/",
-     "getServiceAccountIssuerOpenIDConfiguration", ["WellKnown"]),
-    ("logFileHandler", "/logs/{logpath:*}", "logFileHandler", ["logs"]),
-    ("createNamespacedPodEviction", "/api/v1/namespaces/{namespace}/pods/{name}/eviction",
-     "createCoreV1NamespacedPodEviction", ["core_v1"]),
-])
+@pytest.mark.parametrize(
+    ("operation", "path", "expected_id", "expected_tags"),
+    [
+        (
+            "readNamespacedConfigMap",
+            "/api/v1/namespaces/{namespace}/configmaps/{name}",
+            "readCoreV1NamespacedConfigMap",
+            ["core_v1"],
+        ),
+        (
+            "listConfigMapForAllNamespaces",
+            "/api/v1/configmaps",
+            "listCoreV1ConfigMapForAllNamespaces",
+            ["core_v1"],
+        ),
+        (
+            "deletecollectionNamespacedConfigMap",
+            "/api/v1/namespaces/{namespace}/configmaps",
+            "deleteCoreV1CollectionNamespacedConfigMap",
+            ["core_v1"],
+        ),
+        (
+            "watchConfigMapListForAllNamespaces",
+            "/api/v1/watch/configmaps",
+            "watchCoreV1ConfigMapListForAllNamespaces",
+            ["core_v1"],
+        ),
+        (
+            "replaceNamespaceFinalize",
+            "/api/v1/namespaces/{name}/finalize",
+            "replaceCoreV1NamespaceFinalize",
+            ["core_v1"],
+        ),
+        (
+            "connectGetNamespacedPodExec",
+            "/api/v1/namespaces/{namespace}/pods/{name}/exec",
+            "connectCoreV1GetNamespacedPodExec",
+            ["core_v1"],
+        ),
+        (
+            "connectGetNodeProxyWithPath",
+            "/api/v1/nodes/{name}/proxy/{path:*}",
+            "connectCoreV1GetNodeProxyWithPath",
+            ["core_v1"],
+        ),
+        (
+            "getAPIResources",
+            "/apis/rbac.authorization.k8s.io/v1/",
+            "getRbacAuthorizationV1APIResources",
+            ["rbacAuthorization_v1"],
+        ),
+        ("getAPIGroup", "/apis/apps/", "getAppsAPIGroup", ["apps"]),
+        (
+            "getAPIGroup",
+            "/apis/flowcontrol.apiserver.k8s.io/",
+            "getFlowcontrolApiserverAPIGroup",
+            ["flowcontrolApiserver"],
+        ),
+        ("getAPIVersions", "/api/", "getCoreAPIVersions", ["core"]),
+        ("getAPIVersions", "/apis/", "getAPIVersions", ["apis"]),
+        ("getCodeVersion", "/version/", "getCodeVersion", ["version"]),
+        (
+            "getServiceAccountIssuerOpenIDConfiguration",
+            "/.well-known/openid-configuration/",
+            "getServiceAccountIssuerOpenIDConfiguration",
+            ["WellKnown"],
+        ),
+        ("logFileHandler", "/logs/{logpath:*}", "logFileHandler", ["logs"]),
+        (
+            "createNamespacedPodEviction",
+            "/api/v1/namespaces/{namespace}/pods/{name}/eviction",
+            "createCoreV1NamespacedPodEviction",
+            ["core_v1"],
+        ),
+    ],
+)
 def test_operation_id_and_tags(operation, path, expected_id, expected_tags):
     assert operation_id_and_tags(operation, path) == (expected_id, expected_tags)
 
