@@ -195,6 +195,11 @@ class Cacher:
         send_initial = opts.send_initial_events
         if send_initial is None:
             send_initial = since == 0
+        elif opts.resource_version == "":
+            # A watch-list without resourceVersion starts at the backend's current revision, as a
+            # consistent read does (upstream getWatchCacheResourceVersion), not wherever the
+            # cache happens to be: its state, or its events, must include every acknowledged write.
+            since = await self._backend.current_revision()
         if since:
             await self._wait_until_fresh(since)
         if not send_initial and since and since < self._cache.window_start:
