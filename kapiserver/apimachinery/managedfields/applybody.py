@@ -1,0 +1,65 @@
+"""Reading the body of an apply request (application/apply-patch+yaml) as upstream's apply
+patcher does: YAML (JSON is YAML) into a map, and, for fieldValidation Strict or Warn, a
+second strict reading that reports duplicate keys.
+
+    400 "error decoding YAML: ..."          the body is not YAML, or not a map
+    400 "error strict decoding YAML: ..."   a duplicate key, with fieldValidation=Strict
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from .. import codec, errors
+
+_MAP_TYPE = "map[string]interface {}"
+
+
+def decode(body: bytes) -> dict[str, Any]:
+    """The applied configuration; an empty body is an empty map (upstream yaml.Unmarshal)."""
+    try:
+        obj = codec.yaml_loads(body) if body.strip() else {}
+    except codec.DecodeError as exc:
+        raise errors.bad_request(f"error decoding YAML: error converting YAML to JSON: yaml: {_first_line(exc)}") from None
+    if obj is None:
+        return {}
+    if not isinstance(obj, dict):
+        kind = "array" if isinstance(obj, list) else "string" if isinstance(obj, str) else \
+            "bool" if isinstance(obj, bool) else "number"
+        raise errors.bad_request("error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot "
+                                 f"unmarshal {kind} into Go value of type {_MAP_TYPE}")
+    return obj
+
+
+def strict_problem(body: bytes) -> str | None:
+    """The strict decoding error of the body (duplicate keys), or None."""
+    duplicates: list[str] = []
+
+    class _Checker(yaml.SafeLoader):  # type: ignore[misc]
+        pass
+
+    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)):
+                continue
+            if key in seen:
+                duplicates.append(f'line {key_node.start_mark.line + 1}: key "{key}" already set in map')
+            seen.add(key)
+        return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+    _Checker.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    try:
+        yaml.load(body, Loader=_Checker)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError:
+        return None
+    if not duplicates:
+        return None
+    return "error converting YAML to JSON: yaml: unmarshal errors:\n  " + "\n  ".join(duplicates)
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid YAML"
