@@ -10,6 +10,7 @@ from aiohttp import web
 
 from kapiserver.admission.chain import EMPTY, Chain
 from kapiserver.admission.interfaces import Attributes, Operation
+from kapiserver.apimachinery import managedfields
 from kapiserver.apimachinery.schema import GroupVersionKind, GroupVersionResource
 from kapiserver.apimachinery.types import Object
 from kapiserver.apimachinery.user import UserInfo
@@ -29,6 +30,9 @@ TABLE_CONVERSIONS = frozenset({
 })
 
 USER_KEY = "kapiserver.user"
+# RequestScope.extra key of the scope's field manager; a scope built elsewhere (custom
+# resources) may put its own there, or None to serve no managedFields and no apply.
+FIELD_MANAGER_KEY = "field_manager"
 
 
 @dataclass(slots=True)
@@ -55,6 +59,14 @@ class RequestScope:
     def input_types(self) -> tuple[str, ...]:
         return self.serializers
 
+    @property
+    def field_manager(self) -> managedfields.FieldManager | None:
+        """The resource's field manager (upstream RequestScope.FieldManager), built on first use."""
+        found = self.extra.get(FIELD_MANAGER_KEY, _UNSET)
+        if found is _UNSET:
+            found = self.extra[FIELD_MANAGER_KEY] = _builtin_field_manager(self)
+        return found  # type: ignore[no-any-return]
+
     def context(self, request: web.Request, info: RequestInfo) -> RequestContext:
         user: UserInfo = request[USER_KEY]
         return RequestContext(
@@ -69,3 +81,29 @@ class RequestScope:
                    name: str, dry_run: bool, options: Object | None = None) -> Attributes:
         return Attributes(operation, self.kind, self.resource, self.subresource, ctx.namespace, name, obj, old,
                           ctx.user, dry_run, options)
+
+
+_UNSET = object()
+
+
+def _builtin_field_manager(scope: RequestScope) -> managedfields.FieldManager | None:
+    """Built-in kinds with a schema get one; subresources of another kind (Scale, Binding)
+    track nothing, as their REST maps them onto the parent."""
+    sub = scope.entry.subresource
+    if scope.definition is None or (sub is not None and sub.kind is not None):
+        return None
+    kind = scope.kind
+    return managedfields.new_default_field_manager(
+        managedfields.builtin(), kind.api_version, kind.kind, scope.subresource, scope.defaulter,
+        _reset_fields(scope.entry.rest if sub is not None else scope.entry.spec.strategy))
+
+
+def _reset_fields(owner: Any) -> dict[str, managedfields.Set] | None:
+    """Fields the strategy resets on this path, so no manager owns them (upstream
+    ResetFieldsStrategy.GetResetFields): `reset_fields() -> {apiVersion: [path, ...]}`,
+    paths as tuples of field names, on the strategy (or on a subresource's REST object)."""
+    strategy = getattr(owner, "strategy", owner)
+    reset = getattr(strategy, "reset_fields", None)
+    if not callable(reset):
+        return None
+    return managedfields.reset_field_sets(reset())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from kapiserver.admission.interfaces import Operation
-from kapiserver.apimachinery import errors, meta
+from kapiserver.apimachinery import errors, managedfields, meta
 from kapiserver.registry.rest import CreateOptions
 
 from .. import negotiation
@@ -49,14 +49,41 @@ async def create(request: web.Request, scope: RequestScope, info: RequestInfo) -
         wipe_system_fields(obj)
     _ensure_request_namespace(scope, ctx.namespace, obj)
     scope.defaulter(obj)
+    field_manager = scope.field_manager
+    if field_manager is not None:
+        manager = manager_or_user_agent(options.field_manager, request.headers.get("User-Agent", ""))
+        obj = field_manager.update_no_errors(None, obj, manager)
     chain = scope.admission
     if chain.handles(Operation.CREATE):
+        before = managedfields.managed_fields_of(obj)
         await chain.admit(scope.attributes(ctx, Operation.CREATE, obj, None, name, options.is_dry_run))
+        managedfields.check_after_admission(obj, before, ctx.add_warning)
     if not hasattr(scope.rest, "create"):
         raise errors.method_not_supported(scope.entry.spec.group_resource, "create")
     result = await scope.rest.create(ctx, obj, common.create_validation(scope, name, options.is_dry_run), options)
     answer = transform(scope, ctx, result, choice.conversion)
     return write_object(201, answer, choice, ctx.warnings)
+
+
+def manager_or_user_agent(manager: str, user_agent: str) -> str:
+    """upstream managerOrUserAgent: the fieldManager, else the User-Agent's product (what
+    precedes the first "/"), printable characters only, cut to 128 bytes."""
+    if manager:
+        return manager
+    out = []
+    size = 0
+    for ch in user_agent.split("/", 1)[0]:
+        if not ch.isprintable():
+            continue
+        width = len(ch.encode())
+        if size + width > MAX_FIELD_MANAGER_LENGTH:
+            break
+        out.append(ch)
+        size += width
+    return "".join(out)
+
+
+MAX_FIELD_MANAGER_LENGTH = 128
 
 
 def _ensure_request_namespace(scope: RequestScope, namespace: str, obj: dict) -> None:  # type: ignore[type-arg]

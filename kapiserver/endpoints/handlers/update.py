@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from kapiserver.admission.interfaces import Operation
-from kapiserver.apimachinery import errors, meta
+from kapiserver.apimachinery import errors, managedfields, meta
 from kapiserver.apimachinery.types import Object
 from kapiserver.registry.rest import RequestContext, UpdateOptions
 
@@ -14,7 +14,7 @@ from ..request_info import RequestInfo
 from ..responses import write_object
 from ..scope import RequestScope
 from . import common
-from .create import _ensure_request_namespace
+from .create import _ensure_request_namespace, manager_or_user_agent
 from .transform import transform
 
 
@@ -42,11 +42,12 @@ def check_name(obj: Object, name: str, namespace: str) -> None:
 class DefaultUpdatedObjectInfo:
     """The body of a PUT, run through mutating admission against whatever is current."""
 
-    def __init__(self, obj: Object, scope: RequestScope, name: str, dry_run: bool):
+    def __init__(self, obj: Object, scope: RequestScope, name: str, dry_run: bool, manager: str = ""):
         self._obj = obj
         self._scope = scope
         self._name = name
         self._dry_run = dry_run
+        self._manager = manager
 
     def preconditions(self) -> tuple[str | None, str | None]:
         uid = meta.uid(self._obj)
@@ -54,7 +55,11 @@ class DefaultUpdatedObjectInfo:
 
     async def updated_object(self, ctx: RequestContext, old: Object | None) -> Object:
         obj = meta.deep_copy(self._obj)
+        field_manager = self._scope.field_manager
+        if field_manager is not None:
+            obj = field_manager.update_no_errors(old, obj, self._manager)
         await admit_update(self._scope, ctx, obj, old, self._name, self._dry_run)
+        managedfields.ignore_managed_fields_timestamps(obj, old)
         return obj
 
 
@@ -64,7 +69,9 @@ async def admit_update(scope: RequestScope, ctx: RequestContext, obj: Object, ol
     chain = scope.admission
     operation = Operation.UPDATE if old is not None and meta.uid(old) else Operation.CREATE
     if chain.handles(operation):
+        before = managedfields.managed_fields_of(obj)
         await chain.admit(scope.attributes(ctx, operation, obj, old, name, dry_run))
+        managedfields.check_after_admission(obj, before, ctx.add_warning)
 
 
 async def update(request: web.Request, scope: RequestScope, info: RequestInfo) -> web.StreamResponse:
@@ -80,7 +87,8 @@ async def update(request: web.Request, scope: RequestScope, info: RequestInfo) -
     scope.defaulter(obj)
     if not hasattr(scope.rest, "update"):
         raise errors.method_not_supported(scope.entry.spec.group_resource, "update")
-    info_obj = DefaultUpdatedObjectInfo(obj, scope, info.name, options.is_dry_run)
+    manager = manager_or_user_agent(options.field_manager, request.headers.get("User-Agent", ""))
+    info_obj = DefaultUpdatedObjectInfo(obj, scope, info.name, options.is_dry_run, manager)
     result, created = await scope.rest.update(
         ctx, info.name, info_obj, common.create_validation(scope, info.name, options.is_dry_run),
         common.update_validation(scope, info.name, options.is_dry_run), False, options)
