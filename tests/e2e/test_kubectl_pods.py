@@ -1,0 +1,149 @@
+"""Pods through kubectl v1.35: apply a manifest, the printed columns, defaults, deletion of an unscheduled pod."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from harness import Server, parse_table, require_openapi, require_served
+
+POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  labels:
+    app: web
+spec:
+  containers:
+  - name: nginx
+    image: nginx:1.27
+    ports:
+    - containerPort: 80
+"""
+AGE = re.compile(r"^\d+s$")
+
+
+def test_get_pods_columns(server: Server, ns: str) -> None:
+    require_served(server, "pods")
+    answer = server.request(
+        "POST",
+        f"/api/v1/namespaces/{ns}/pods",
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "web"},
+            "spec": {
+                "containers": [{"name": "nginx", "image": "nginx:1.27"}, {"name": "side", "image": "busybox"}]
+            },
+        },
+    )
+    assert answer.status == 201, answer.body
+    header, rows = parse_table(server.kubectl("-n", ns, "get", "pods").stdout)
+    assert header == ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+    (row,) = rows
+    assert (row["NAME"], row["READY"], row["STATUS"], row["RESTARTS"]) == ("web", "0/2", "Pending", "0")
+    assert AGE.match(row["AGE"]), row
+    wide = server.kubectl("-n", ns, "get", "pods", "-o", "wide").stdout.splitlines()
+    assert wide[0].split() == [
+        "NAME",
+        "READY",
+        "STATUS",
+        "RESTARTS",
+        "AGE",
+        "IP",
+        "NODE",
+        "NOMINATED",
+        "NODE",
+        "READINESS",
+        "GATES",
+    ]
+    cells = wide[1].split()
+    assert cells[:4] == ["web", "0/2", "Pending", "0"] and cells[5:] == ["<none>"] * 4
+
+
+def test_apply_pod_manifest(server: Server, ns: str) -> None:
+    require_served(server, "pods")
+    require_openapi(server)
+    k = server.kubectl
+    assert k("-n", ns, "apply", "-f", "-", input=POD).stdout == "pod/web created\n"
+    assert k("-n", ns, "apply", "-f", "-", input=POD).stdout == "pod/web unchanged\n"
+    relabeled = POD.replace("app: web", "app: web\n    tier: front")
+    assert k("-n", ns, "apply", "-f", "-", input=relabeled).stdout == "pod/web configured\n"
+    pod = json.loads(k("-n", ns, "get", "pod", "web", "-o", "json").stdout)
+    assert pod["metadata"]["labels"] == {"app": "web", "tier": "front"}
+    assert "kubectl.kubernetes.io/last-applied-configuration" in pod["metadata"]["annotations"]
+    header, rows = parse_table(k("-n", ns, "get", "pods").stdout)
+    assert header == ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+    assert [(r["NAME"], r["READY"], r["STATUS"], r["RESTARTS"]) for r in rows] == [
+        ("web", "0/1", "Pending", "0")
+    ]
+
+
+def test_pod_defaults(server: Server, ns: str) -> None:
+    require_served(server, "pods")
+    answer = server.request(
+        "POST",
+        f"/api/v1/namespaces/{ns}/pods",
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "d"},
+            "spec": {"containers": [{"name": "c", "image": "nginx:1.27", "ports": [{"containerPort": 80}]}]},
+        },
+    )
+    assert answer.status == 201, answer.body
+    pod = answer.json()
+    spec = pod["spec"]
+    assert spec["restartPolicy"] == "Always"
+    assert spec["dnsPolicy"] == "ClusterFirst"
+    assert spec["schedulerName"] == "default-scheduler"
+    assert spec["terminationGracePeriodSeconds"] == 30
+    assert spec["securityContext"] == {}
+    assert spec["enableServiceLinks"] is True
+    assert spec["preemptionPolicy"] == "PreemptLowerPriority" and spec["priority"] == 0
+    container = spec["containers"][0]
+    assert container["imagePullPolicy"] == "IfNotPresent"
+    assert container["terminationMessagePath"] == "/dev/termination-log"
+    assert container["terminationMessagePolicy"] == "File"
+    assert container["resources"] == {}
+    assert container["ports"] == [{"containerPort": 80, "protocol": "TCP"}]
+    assert pod["status"]["phase"] == "Pending" and pod["status"]["qosClass"] == "BestEffort"
+
+
+def test_invalid_pod_reports_field_paths(server: Server, ns: str) -> None:
+    require_served(server, "pods")
+    answer = server.request(
+        "POST",
+        f"/api/v1/namespaces/{ns}/pods",
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "bad"},
+            "spec": {"containers": [{"name": "c"}]},
+        },
+    )
+    assert answer.status == 422, answer.body
+    status = answer.json()
+    assert status["reason"] == "Invalid"
+    assert status["message"] == 'Pod "bad" is invalid: spec.containers[0].image: Required value'
+    assert status["details"]["causes"] == [
+        {"reason": "FieldValueRequired", "message": "Required value", "field": "spec.containers[0].image"}
+    ]
+
+
+def test_delete_unscheduled_pod_is_immediate(server: Server, ns: str) -> None:
+    require_served(server, "pods")
+    server.request(
+        "POST",
+        f"/api/v1/namespaces/{ns}/pods",
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "gone"},
+            "spec": {"containers": [{"name": "c", "image": "nginx"}]},
+        },
+    )
+    out = server.kubectl("-n", ns, "delete", "pod", "gone", timeout=30).stdout
+    assert out == f'pod "gone" deleted from {ns} namespace\n'
+    assert server.request("GET", f"/api/v1/namespaces/{ns}/pods/gone").status == 404
