@@ -11,7 +11,9 @@ types and responses. Facts a REST object may add, under upstream's names in snak
   (rest.StorageMetadata): pods/log answers "text/plain" and a STRING model;
 - `new_get_options() -> (options kind, subpath)` (rest.GetterWithOptions): pods/log's
   query parameters come from PodLogOptions;
-- `new_connect_options() -> (options kind or None, subpath)` (rest.Connecter);
+- `new_connect_options() -> (options kind or None, subpath)` (rest.Connecter), whose
+  `connect_methods` are upstream's HTTP methods ("GET", "POST", ...); discovery verbs
+  ("get", "create", ...) are accepted and mapped back, but cannot express HEAD/OPTIONS;
 - `delete_returns_deleted_object() -> bool` (rest.MayReturnFullObjectDeleter); without
   it the spec's `return_deleted_object` decides.
 
