@@ -38,9 +38,13 @@ _HANDLERS: dict[str, Handler] = {
 }
 
 
+# HTTP methods of a connecter (pods/exec, nodes/proxy) -> the discovery verbs they show as.
+_CONNECT_VERBS = {"GET": "get", "POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}
+
+
 def verbs_of(entry: ResourceEntry) -> tuple[str, ...]:
     if isinstance(entry.rest, rest.Connecter):
-        return tuple(sorted(entry.rest.connect_methods))
+        return tuple(sorted({_CONNECT_VERBS[m] for m in entry.rest.connect_methods if m in _CONNECT_VERBS}))
     verbs = [verb for verb, capability in _CAPABILITIES if isinstance(entry.rest, capability)]
     if entry.subresource is None:
         verbs = [v for v in verbs if v not in entry.spec.excluded_verbs]

@@ -177,7 +177,10 @@ class Watcher(Protocol):
 
 @runtime_checkable
 class Connecter(Protocol):
-    """Subresources that proxy a connection to a node (pods/exec, pods/log, nodes/proxy ...)."""
+    """Subresources that proxy a connection to a node (pods/exec, pods/attach, nodes/proxy ...).
+
+    `connect_methods` are HTTP methods (GET, POST, ...), as upstream's ConnectMethods().
+    """
 
     connect_methods: tuple[str, ...]
 
