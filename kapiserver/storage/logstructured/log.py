@@ -68,7 +68,7 @@ class Log(Protocol):
     async def compacted_revision(self) -> int: ...
 
     async def get(self, key: str) -> Row | None:
-        """The newest state of key, None if absent."""
+        """The newest state of key as of current_revision(), None if absent."""
 
     async def list(self, start: str, end: str, revision: int, limit: int) -> tuple[list[Row], int]:
         """Live keys in [start, end) as of revision (0 = newest), in key order, at most

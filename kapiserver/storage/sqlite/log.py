@@ -81,10 +81,12 @@ class SqliteLog:
         return self._compacted
 
     async def get(self, key: str) -> Row | None:
-        return await self._read(self._get_sync, key)  # type: ignore[no-any-return]
+        # Bounded by the published revision: rows the writer committed but the loop has not
+        # published yet would carry a resourceVersion newer than current_revision().
+        return await self._read(self._get_sync, key, self._revision)  # type: ignore[no-any-return]
 
-    def _get_sync(self, key: str) -> Row | None:
-        found = self._conn().execute(schema.CURRENT_ROW, (key,)).fetchone()
+    def _get_sync(self, key: str, revision: int) -> Row | None:
+        found = self._conn().execute(schema.ROW_AT, (key, revision)).fetchone()
         if found is None or found[1]:
             return None
         return Row(key, found[4], found[0], found[2], found[3])

@@ -41,6 +41,10 @@ def connect(path: str, writer: bool) -> sqlite3.Connection:
 
 CURRENT_ROW = "SELECT rev, deleted, create_rev, expires, value FROM log WHERE key = ? ORDER BY rev DESC LIMIT 1"
 
+# A key's newest row as of a revision: what readers see (the writer may have committed past it).
+ROW_AT = ("SELECT rev, deleted, create_rev, expires, value FROM log WHERE key = ? AND rev <= ? "
+          "ORDER BY rev DESC LIMIT 1")
+
 # Live keys in a range as of a revision: the newest row per key at or before it, not a delete.
 LIST_AT = """
 SELECT l.key, l.rev, l.create_rev, l.expires, l.value FROM log AS l
