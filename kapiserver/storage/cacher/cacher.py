@@ -113,12 +113,17 @@ class Cacher:
         if self._cache.revision >= revision:
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.append((revision, future))
+        waiter = (revision, future)
+        self._waiters.append(waiter)
         try:
             async with asyncio.timeout(_FRESHNESS_TIMEOUT):
                 await future
         except TimeoutError:
             raise errors.ResourceVersionTooLarge(revision, self._cache.revision) from None
+        finally:
+            # Gone on time-out or cancellation too: nothing waits for a revision forever.
+            if not future.done() or future.cancelled():
+                self._waiters = [w for w in self._waiters if w is not waiter]
 
     async def close(self) -> None:
         if self._reflector is not None:
