@@ -133,6 +133,8 @@ class LogStructuredStore:
             if opts.resource_version not in ("", "0"):
                 raise errors.InvalidContinue("specifying resource version is not allowed when using continue")
             revision = continue_rev if continue_rev > 0 else current
+            if revision > current:  # never handed out: reading "there" would claim a future revision
+                raise errors.ResourceVersionTooLarge(revision, current)
             if revision < await self._log.compacted_revision():
                 raise errors.ContinueExpired(keys.encode_continue(start, prefix, -1))
             return revision, start
