@@ -215,6 +215,9 @@ class LogStructuredStore:
             row = result.current
 
     async def compact(self, revision: int) -> None:
+        current = await self._log.current_revision()
+        if revision > current:  # as etcd: compacting past the newest revision breaks every watch
+            raise errors.ResourceVersionTooLarge(revision, current)
         await self._log.compact(revision)
 
     # -- watch -------------------------------------------------------------------------
