@@ -275,3 +275,51 @@ def from_openapi(models: Mapping[str, Any], preserve_unknown_fields: bool = Fals
             raise
         converter.errors.clear()
         return converter.named
+
+
+def from_smd_yaml(text: str) -> dict[str, Atom]:
+    """Types written in structured-merge-diff's own YAML schema format (`types: - name: ...`),
+    the form its test cases and hand-written schemas use."""
+    import yaml
+
+    doc = yaml.safe_load(text) or {}
+    named: dict[str, Atom] = {d["name"]: Atom(name=d["name"]) for d in doc.get("types") or ()}
+    named[UNTYPED_ATOMIC.name] = UNTYPED_ATOMIC
+    named[DEDUCED.name] = DEDUCED
+    overrides: list[tuple[Atom, Atom, str]] = []
+
+    def ref(spec: Any) -> Atom | None:
+        if not spec:
+            return None
+        if "namedType" in spec:
+            target = named.get(spec["namedType"]) or Atom(name=spec["namedType"])
+            relationship = spec.get("elementRelationship")
+            if not relationship:
+                return target
+            placeholder = Atom(name=target.name)
+            overrides.append((placeholder, target, relationship))
+            return placeholder
+        return atom(spec)
+
+    def atom(spec: dict[str, Any], into: Atom | None = None) -> Atom:
+        out = into if into is not None else Atom()
+        out.scalar = spec.get("scalar")
+        if "list" in spec:
+            lt = spec["list"] or {}
+            out.list = ListType(ref(lt.get("elementType")) or EMPTY, lt.get("elementRelationship") or ATOMIC,
+                                tuple(lt.get("keys") or ()))
+        if "map" in spec:
+            mt = spec["map"] or {}
+            fields = {f["name"]: ref(f.get("type")) or EMPTY for f in mt.get("fields") or ()}
+            defaults = {f["name"]: f["default"] for f in mt.get("fields") or () if "default" in f}
+            out.map = MapType(fields, ref(mt.get("elementType")), mt.get("elementRelationship") or "", defaults)
+        return out
+
+    for definition in doc.get("types") or ():
+        if definition["name"] in (UNTYPED_ATOMIC.name, DEDUCED.name):
+            continue
+        atom(definition, named[definition["name"]])
+    for placeholder, target, relationship in overrides:
+        copy = with_relationship(target, relationship)
+        placeholder.scalar, placeholder.list, placeholder.map = copy.scalar, copy.list, copy.map
+    return named

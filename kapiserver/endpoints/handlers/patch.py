@@ -93,9 +93,9 @@ class PatchedObjectInfo:
         scope, info = self._scope, self._info
         field_manager = scope.field_manager
         assert field_manager is not None
-        applied = applybody.decode(self._body)
+        applied, maybe_duplicates = applybody.decode(self._body)
         obj = field_manager.apply(old, applied, self._options.field_manager, self._force)
-        if self._options.field_validation in ("", "Strict", "Warn"):
+        if maybe_duplicates and self._options.field_validation in ("", "Strict", "Warn"):
             problem = applybody.strict_problem(self._body)
             if problem is not None:
                 if self._options.field_validation == "Strict":
