@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kapiserver.registry import core
+from kapiserver.registry import coordination, core
 from kapiserver.registry.provider import StorageProvider
 from kapiserver.server.config import Config
 from kapiserver.server.genericapiserver import Delegate, GenericAPIServer
@@ -18,9 +18,10 @@ from . import bootstrap
 ResourceEnabled = Callable[[str, str, str], bool]
 
 
-def storage_providers() -> list[StorageProvider]:
+def storage_providers(event_ttl_seconds: int = core.DEFAULT_EVENT_TTL_SECONDS) -> list[StorageProvider]:
     return [
-        core.provider(),
+        core.provider(event_ttl_seconds),
+        coordination.provider(),
     ]
 
 

@@ -5,8 +5,24 @@ from __future__ import annotations
 from kapiserver.registry.provider import StorageProvider
 
 from .configmaps import CONFIGMAPS
+from .endpoints import ENDPOINTS
+from .events import DEFAULT_EVENT_TTL_SECONDS, events_spec
 from .namespaces import NAMESPACES
+from .nodes import NODES
+from .secrets import SECRETS
+from .serviceaccounts import SERVICEACCOUNTS
+from .services import services_spec
 
 
-def provider() -> StorageProvider:
-    return StorageProvider("", (CONFIGMAPS, NAMESPACES))
+def provider(event_ttl_seconds: int = DEFAULT_EVENT_TTL_SECONDS) -> StorageProvider:
+    """The core group; events expire after `event_ttl_seconds` (--event-ttl)."""
+    return StorageProvider("", (
+        CONFIGMAPS,
+        ENDPOINTS,
+        events_spec(event_ttl_seconds),
+        NAMESPACES,
+        NODES,
+        SECRETS,
+        SERVICEACCOUNTS,
+        services_spec(),
+    ))
