@@ -61,6 +61,11 @@ def validate_lease(lease: Object) -> field.ErrorList:
 class LeaseStrategy(Strategy):
     allow_create_on_update = True
 
+    def default(self, obj: Object) -> None:
+        """The spec struct is always written by Go's encoder, even when empty."""
+        if not isinstance(obj.get("spec"), dict):
+            obj["spec"] = {}
+
     def prepare_for_create(self, ctx: RequestContext, obj: Object) -> None:
         if not COORDINATED_LEADER_ELECTION and isinstance(obj.get("spec"), dict):
             obj["spec"].pop("strategy", None)

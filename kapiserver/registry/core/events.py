@@ -136,9 +136,21 @@ def validate_event_update(ctx: RequestContext, event: Object, old: Object) -> fi
     return errs
 
 
+# Event fields Go's encoder always writes: structs, times (null when zero), non-omitempty strings.
+_ALWAYS_WRITTEN: tuple[tuple[str, object], ...] = (
+    ("involvedObject", {}), ("source", {}), ("firstTimestamp", None), ("lastTimestamp", None),
+    ("eventTime", None), (REPORTING_CONTROLLER, ""), ("reportingInstance", ""))
+
+
 class EventStrategy(Strategy):
     allow_create_on_update = True
     default_garbage_collection_policy = "Unsupported"
+
+    def default(self, obj: Object) -> None:
+        """No defaults upstream; the fields a v1 round trip always writes are filled in, as Go leaves them."""
+        for name, zero in _ALWAYS_WRITTEN:
+            if name not in obj:
+                obj[name] = {} if isinstance(zero, dict) else zero
 
     def validate(self, ctx: RequestContext, obj: Object) -> field.ErrorList:
         return validate_event_create(ctx, obj)

@@ -20,6 +20,9 @@ from kapiserver.registry.table import AGE_COLUMN, NAME_COLUMN, Column, Printer, 
 from .nodes_validation import validate_node, validate_node_update
 from .proxy import ProxyREST
 
+# NodeSystemInfo fields without omitempty: Go writes them even when empty.
+NODE_INFO_FIELDS = ("machineID", "systemUUID", "bootID", "kernelVersion", "osImage", "containerRuntimeVersion",
+                    "kubeletVersion", "kubeProxyVersion", "operatingSystem", "architecture")
 ROLE_LABEL_PREFIX = "node-role.kubernetes.io/"
 ROLE_LABEL = "kubernetes.io/role"
 CONFIG_SOURCE_WARNING = "spec.configSource: the feature is removed"
@@ -33,7 +36,8 @@ def _spec(node: Object) -> dict[str, Any]:
 
 
 def default_node(node: Object) -> None:
-    """SetDefaults_NodeStatus, and podCIDR/podCIDRs made consistent as the v1 round trip makes them."""
+    """SetDefaults_NodeStatus, podCIDR/podCIDRs made consistent and the always-written status parts
+    filled in, as the v1 -> internal -> v1 round trip of a request body leaves them."""
     spec = _spec(node)
     single, plural = spec.get("podCIDR") or "", list(spec.get("podCIDRs") or [])
     if single and (not plural or plural[0] != single):
@@ -42,8 +46,27 @@ def default_node(node: Object) -> None:
         spec["podCIDRs"] = plural
         spec["podCIDR"] = plural[0]
     status = node.get("status")
-    if isinstance(status, dict) and status.get("allocatable") is None and status.get("capacity") is not None:
+    if not isinstance(status, dict):
+        status = node["status"] = {}
+    if status.get("allocatable") is None and status.get("capacity") is not None:
         status["allocatable"] = meta.deep_copy(status["capacity"])
+    _fill_zero_status(status)
+
+
+def _fill_zero_status(status: dict[str, Any]) -> None:
+    """The parts of NodeStatus that Go's encoder always writes (structs and non-omitempty fields)."""
+    endpoints = status.get("daemonEndpoints")
+    if not isinstance(endpoints, dict):
+        endpoints = status["daemonEndpoints"] = {}
+    kubelet = endpoints.get("kubeletEndpoint")
+    if not isinstance(kubelet, dict):
+        kubelet = endpoints["kubeletEndpoint"] = {}
+    kubelet.setdefault("Port", 0)
+    info = status.get("nodeInfo")
+    if not isinstance(info, dict):
+        info = status["nodeInfo"] = {}
+    for name in NODE_INFO_FIELDS:
+        info.setdefault(name, "")
 
 
 class NodeStrategy(Strategy):

@@ -51,3 +51,9 @@ def test_printer_and_discovery_facts() -> None:
     provider = coordination.provider()
     assert provider.group == "coordination.k8s.io" and provider.version_order == ("v1",)
     assert isinstance(leases.validate_lease(lease({})), list) and field.ROOT is not None
+
+
+def test_spec_is_always_written() -> None:
+    obj: dict[str, Any] = {"metadata": {"name": "n1"}}
+    leases.LeaseStrategy().default(obj)
+    assert obj["spec"] == {}

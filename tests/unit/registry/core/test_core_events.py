@@ -121,3 +121,11 @@ def test_ttl_follows_configuration() -> None:
     assert events.events_spec().ttl_seconds == 3600
     assert events.events_spec(60).ttl_seconds == 60
     assert events.events_spec(60).kind == "Event"
+
+
+def test_defaults_write_the_fields_go_always_writes() -> None:
+    obj: dict[str, object] = {"metadata": {"name": "e"}, "reason": "R"}
+    events.EventStrategy().default(obj)
+    assert obj == {"metadata": {"name": "e"}, "reason": "R", "involvedObject": {}, "source": {},
+                   "firstTimestamp": None, "lastTimestamp": None, "eventTime": None, "reportingComponent": "",
+                   "reportingInstance": ""}

@@ -108,3 +108,11 @@ def test_facts_and_fields() -> None:
     assert spec.field_set(node({"unschedulable": True})) == {"metadata.name": "n1", "spec.unschedulable": "true"}
     assert spec.field_set({}) == {"metadata.name": "", "spec.unschedulable": "false"}
     assert sorted(sub.name for sub in spec.subresources) == ["proxy", "status"]
+
+
+def test_defaults_write_the_status_go_always_writes() -> None:
+    obj: dict[str, Any] = {"metadata": {"name": "bare"}}
+    nodes.default_node(obj)
+    assert obj["spec"] == {}
+    assert obj["status"] == {"daemonEndpoints": {"kubeletEndpoint": {"Port": 0}},
+                             "nodeInfo": {name: "" for name in nodes.NODE_INFO_FIELDS}}
