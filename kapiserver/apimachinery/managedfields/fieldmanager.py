@@ -26,8 +26,9 @@ from . import managed as managedfields
 from .fieldpath import Set, make_path
 from .lastapplied import LastAppliedManager, LastAppliedUpdater
 from .managed import Managed, ManagedFieldsError, decode_managed_fields, encode_managed_fields
-from .managers import (BuildManagerInfoManager, CapManagersManager, FieldManagerError, Manager, ManagedFieldsUpdater,
-                       SkipNonAppliedManager, StripMetaManager, StructuredMergeManager, VersionCheckManager)
+from .managers import (DEFAULT_MAX_UPDATE_MANAGERS, BuildManagerInfoManager, CapManagersManager, FieldManagerError,
+                       ManagedFieldsUpdater, Manager, SkipNonAppliedManager, StripMetaManager, StructuredMergeManager,
+                       VersionCheckManager)
 from .typeconverter import Defaulter, TypeConverter
 from .updater import Conflicts
 from .conflict import new_conflict_error
@@ -122,14 +123,14 @@ def _encode(obj: Object, managed: Managed) -> None:
 
 
 def new_default_field_manager(type_converter: TypeConverter, api_version: str, kind: str, subresource: str = "",
-                              defaulter: Defaulter | None = None,
-                              reset_fields: dict[str, Set] | None = None) -> FieldManager:
+                              defaulter: Defaulter | None = None, reset_fields: dict[str, Set] | None = None,
+                              max_update_managers: int = DEFAULT_MAX_UPDATE_MANAGERS) -> FieldManager:
     """upstream NewDefaultFieldManager for one kind (and subresource) served at api_version."""
     chain: Manager = StructuredMergeManager(type_converter, api_version, defaulter, reset_fields)
     chain = StripMetaManager(chain)
     chain = ManagedFieldsUpdater(chain)
     chain = BuildManagerInfoManager(chain, api_version, subresource)
-    chain = CapManagersManager(chain)
+    chain = CapManagersManager(chain, max_update_managers)
     chain = SkipNonAppliedManager(chain, lambda version, k: {"apiVersion": version, "kind": k})
     chain = LastAppliedManager(chain, type_converter, api_version)
     chain = LastAppliedUpdater(chain)

@@ -58,7 +58,10 @@ def deserialize_path_element(text: str) -> PathElement:
     if kind == "v":
         return (VALUE, values.freeze(_json(rest)))
     if kind == "k":
-        fields = _json(rest)
+        try:
+            fields = _json(rest)
+        except FieldsError as exc:
+            raise FieldsError(f"ReadObjectCB: {exc}") from None
         if not isinstance(fields, dict):
             raise FieldsError(f"ReadObjectCB: expect {{ or n, but found {rest[:1]}")
         return (KEY, tuple(sorted((name, values.freeze(v)) for name, v in fields.items())))
