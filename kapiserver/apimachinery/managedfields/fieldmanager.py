@@ -74,7 +74,6 @@ class FieldManager:
         """Record a non-apply write of new (private, modified) over live; FieldManagerError."""
         live = live if live is not None else self.new_empty()
         managed = self.decode_live_or_new(live, new)
-        meta.ensure_metadata(new).pop("managedFields", None)
         obj, managed = self.manager.update(live, new, managed, manager)
         _encode(obj, managed)
         return obj
@@ -114,6 +113,7 @@ def _decode_or_empty(entries: Any) -> Managed:
 
 
 def _encode(obj: Object, managed: Managed) -> None:
+    """Write the entries where managedFields already is (or last), or drop it when empty."""
     encoded = encode_managed_fields(managed)
     metadata = meta.ensure_metadata(obj)
     if encoded is None:

@@ -36,6 +36,17 @@ class Manager(Protocol):
         ...
 
 
+def without_managed_fields(obj: Object) -> Object:
+    """obj without metadata.managedFields (shallow copies): ownership never covers them, and
+    leaving them out spares walking them."""
+    metadata = obj.get("metadata")
+    if not isinstance(metadata, dict) or "managedFields" not in metadata:
+        return obj
+    out = dict(obj)
+    out["metadata"] = {k: v for k, v in metadata.items() if k != "managedFields"}
+    return out
+
+
 def gvknn(obj: Object) -> str:
     """upstream objectGVKNN: `namespace/name; group/version, Kind=kind`."""
     return f"{meta.namespace(obj)}/{meta.name(obj)}; {gvk_string(meta.api_version(obj), meta.kind(obj))}"
@@ -53,11 +64,13 @@ class StructuredMergeManager:
 
     def update(self, live: Object, new: Object, managed: Managed, manager: str) -> tuple[Object, Managed]:
         try:
-            new_typed = self.types.object_to_typed(new, structured=True, allow_duplicates=True)
+            new_typed = self.types.object_to_typed(without_managed_fields(new), structured=True,
+                                                   allow_duplicates=True)
         except (ValidationError, NoCorrespondingType) as exc:
             raise FieldManagerError(f"failed to convert new object ({gvknn(new)}) to smd typed: {exc}") from None
         try:
-            live_typed = self.types.object_to_typed(live, structured=True, allow_duplicates=True)
+            live_typed = self.types.object_to_typed(without_managed_fields(live), structured=True,
+                                                    allow_duplicates=True)
         except (ValidationError, NoCorrespondingType) as exc:
             raise FieldManagerError(f"failed to convert live object ({gvknn(live)}) to smd typed: {exc}") from None
         try:
@@ -75,7 +88,8 @@ class StructuredMergeManager:
         if isinstance(meta.metadata(applied).get("managedFields"), list):
             raise errors.bad_request("metadata.managedFields must be nil")
         try:
-            live_typed = self.types.object_to_typed(live, structured=True, allow_duplicates=True)
+            live_typed = self.types.object_to_typed(without_managed_fields(live), structured=True,
+                                                    allow_duplicates=True)
         except (ValidationError, NoCorrespondingType) as exc:
             raise FieldManagerError(f"failed to create typed live object ({gvknn(live)}): {exc}") from None
         try:
@@ -155,8 +169,9 @@ class ManagedFieldsUpdater:
         if obj is not None:
             managed.times[manager] = timefmt.now_rfc3339()
         else:
+            # Unchanged: the live object as it is, its managedFields left in place for the
+            # caller to overwrite, so that an unchanged object stays byte for byte the same.
             obj = meta.deep_copy(live)
-            meta.ensure_metadata(obj).pop("managedFields", None)
         return obj, managed
 
 
