@@ -51,6 +51,7 @@ FLAG_REPEATED = 1  # a repeated proto field (a Go slice of elements)
 FLAG_POINTER = 2  # Go pointer: written only when set; JSON null/omitted when nil
 FLAG_NILLABLE = 4  # Go slice, map or []byte: nil when absent on the wire
 FLAG_OMITEMPTY = 8  # the json tag has omitempty
+FLAG_OMITZERO = 32  # the json tag has omitzero (Go 1.24: omit the zero struct, e.g. a zero Time)
 FLAG_INLINE = 16  # json:",inline": the message's fields are merged into the parent
 
 SCALARS = {"string", "bool", "int32", "int64", "bytes"}
@@ -158,6 +159,7 @@ class GoField:
     go_type: str
     json_name: str
     omitempty: bool
+    omitzero: bool
     inline: bool
     proto_number: int | None
     proto_name: str | None
@@ -208,6 +210,7 @@ def parse_go_struct_body(lines: list[str]) -> list[GoField]:
                 go_type=go_type,
                 json_name=json_parts[0],
                 omitempty="omitempty" in json_parts[1:],
+                omitzero="omitzero" in json_parts[1:],
                 inline="inline" in json_parts[1:],
                 proto_number=number,
                 proto_name=proto_name,
@@ -374,6 +377,8 @@ def build_message(msg: ProtoMessage, known: set[str], go: GoUniverse, problems: 
             flags |= FLAG_NILLABLE
         if gf.omitempty:
             flags |= FLAG_OMITEMPTY
+        if gf.omitzero:
+            flags |= FLAG_OMITZERO
         if gf.inline:
             if ftype in SCALARS or ftype.startswith("map:") or flags & (FLAG_POINTER | FLAG_REPEATED):
                 raise ValueError(f"{name}.{pf.name}: inline field is not a plain message")

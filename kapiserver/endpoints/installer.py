@@ -46,6 +46,8 @@ def verbs_of(entry: ResourceEntry) -> tuple[str, ...]:
     if isinstance(entry.rest, rest.Connecter):
         return tuple(sorted({_CONNECT_VERBS[m] for m in entry.rest.connect_methods if m in _CONNECT_VERBS}))
     verbs = [verb for verb, capability in _CAPABILITIES if isinstance(entry.rest, capability)]
+    if "patch" in verbs and not isinstance(entry.rest, rest.Getter):
+        verbs.remove("patch")  # upstream's Patcher is a Getter and an Updater
     if entry.subresource is None:
         verbs = [v for v in verbs if v not in entry.spec.excluded_verbs]
     return tuple(verbs)

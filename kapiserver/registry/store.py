@@ -12,7 +12,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
-from kapiserver.apimachinery import errors, field, meta, objectmeta, timefmt
+from kapiserver.apimachinery import errors, field, meta, objectmeta, protobuf, timefmt
 from kapiserver.apimachinery.schema import GroupKind
 from kapiserver.apimachinery.types import Object
 from kapiserver.storage import errors as storage_errors
@@ -49,6 +49,15 @@ class Store:
         self.strategy = strategy or spec.strategy
         self.gr = spec.group_resource
         self.gk = GroupKind(spec.group, spec.kind)
+        self._go_shaped = protobuf.is_encodable(spec.group, spec.version, spec.kind)
+
+    def go_shape(self, obj: Object) -> Object:
+        """The object as upstream stores it: through its Go struct, which drops empty omitempty
+        fields and writes the ones Go always writes (`status: {}`, `creationTimestamp: null`).
+        A protobuf round trip is exactly that struct round trip, and cheap."""
+        if not self._go_shaped:
+            return obj
+        return protobuf.decode_object(protobuf.encode_object(obj))
 
     def with_strategy(self, strategy: Strategy) -> "Store":
         """The same resource and storage under another strategy (status and other subresources)."""
@@ -182,6 +191,7 @@ class Store:
             await create_validation(ctx, obj)
         name = meta.name(obj)
         key = self.key(ctx, name)
+        obj = self.go_shape(obj)
         try:
             return await self._storage(options.is_dry_run).create(key, obj, self.spec.ttl_seconds)
         except storage_errors.StorageError as exc:
@@ -278,7 +288,7 @@ class Store:
                 self.before_create(ctx, obj)
                 if create_validation is not None:
                     await create_validation(ctx, obj)
-                return obj
+                return self.go_shape(obj)
             creating = False
             obj = await obj_info.updated_object(ctx, existing)
             new_rv = meta.resource_version(obj)
@@ -294,11 +304,11 @@ class Store:
                 await update_validation(ctx, obj, existing)
             if deletion.should_delete_during_update(obj, existing):
                 raise _DeleteNow(obj)
-            return obj
+            return self.go_shape(obj)
 
         try:
             out = await self._storage(options.is_dry_run).guaranteed_update(
-                key, preconditions, try_update, ignore_not_found=allow_create)
+                key, preconditions, try_update, ignore_not_found=allow_create, ttl=self.spec.ttl_seconds)
         except _DeleteNow as now:
             return await self._delete_emptied(ctx, name, key, now.obj or {}, preconditions, options.is_dry_run), False
         except (storage_errors.StorageError, storage_errors.InvalidResourceVersion) as exc:

@@ -30,6 +30,7 @@ FLAG_REPEATED = 1
 FLAG_POINTER = 2
 FLAG_NILLABLE = 4
 FLAG_OMITEMPTY = 8
+FLAG_OMITZERO = 32
 FLAG_INLINE = 16
 
 # Field kinds: the scalar wire types, ordinary messages and maps, then the special forms.
@@ -219,7 +220,7 @@ def _compile_field(number: int, json_name: str, ftype: str, flags: int, pending:
         f.kind, f.message = _kind_of(ftype, pending)
     nillable = bool(flags & FLAG_NILLABLE)
     scalar_value = f.kind in _SCALAR_JSON_ZERO and not f.pointer and not f.repeated
-    f.omit_zero = bool(flags & FLAG_OMITEMPTY) and (nillable or scalar_value)
+    f.omit_zero = bool(flags & FLAG_OMITEMPTY) and (nillable or scalar_value) or bool(flags & FLAG_OMITZERO)
     wire_type = VARINT if f.kind in VARINT_KINDS else LENGTH
     f.key = (number << 3) | wire_type
     f.tag = tag(number, wire_type)
@@ -244,6 +245,8 @@ def _emission(f: Field, flags: int) -> tuple[str, int, Any]:
     if f.inline:
         return f.name, MERGE, f.message
     omitempty = bool(flags & FLAG_OMITEMPTY)
+    if flags & FLAG_OMITZERO:
+        return f.name, OMIT, None
     if f.pointer or flags & FLAG_NILLABLE or f.repeated:
         return f.name, (OMIT if omitempty else CONST), None
     if f.kind in _SCALAR_JSON_ZERO:

@@ -38,7 +38,7 @@ def envelope(api_version: str, kind: str, body: bytes) -> bytes:
 
 
 def object_meta(name: bytes) -> bytes:
-    """ObjectMeta with only a name: the six strings, generation 0 and a zero creationTimestamp."""
+    """ObjectMeta with only a name: the six strings, generation 0 and a zero (omitted) creationTimestamp."""
     return (
         ld(1, name) + ld(2, b"") + ld(3, b"") + ld(4, b"") + ld(5, b"") + ld(6, b"") + vi(7, 0) + ld(8, b"")
     )
@@ -53,11 +53,11 @@ def test_configmap_with_name_and_data() -> None:
     data = ld(2, ld(1, b"a") + ld(2, b"1")) + ld(2, ld(1, b"b") + ld(2, b"2"))  # sorted by key
     # binaryData (nil map) and immutable (nil *bool) are not written.
     assert protobuf.encode_object(obj) == envelope("v1", "ConfigMap", ld(1, object_meta(b"cm")) + data)
-    # creationTimestamp is a struct (never omitted) whose zero value marshals as null.
+    # creationTimestamp is tagged omitzero in v1.35 (Go 1.24): the zero Time is omitted.
     assert roundtrip(obj) == {
         "kind": "ConfigMap",
         "apiVersion": "v1",
-        "metadata": {"name": "cm", "creationTimestamp": None},
+        "metadata": {"name": "cm"},
         "data": {"b": "2", "a": "1"},
     }
 
@@ -98,12 +98,12 @@ def test_deployment_with_zero_replicas_keeps_them() -> None:
     assert decoded == {
         "kind": "Deployment",
         "apiVersion": "apps/v1",
-        "metadata": {"name": "d", "creationTimestamp": None},
+        "metadata": {"name": "d"},
         "spec": {
             "replicas": 0,
             "selector": {"matchLabels": {"app": "d"}},
             "template": {
-                "metadata": {"creationTimestamp": None, "labels": {"app": "d"}},
+                "metadata": {"labels": {"app": "d"}},
                 # Container.resources is a struct: always present; image is omitempty but set.
                 "spec": {"containers": [{"name": "c", "image": "nginx", "resources": {}}]},
             },
@@ -143,7 +143,7 @@ def test_pod_with_empty_strings() -> None:
     assert roundtrip(obj) == {
         "kind": "Pod",
         "apiVersion": "v1",
-        "metadata": {"creationTimestamp": None},
+        "metadata": {},
         "spec": {
             # Container.name has no omitempty: "" stays; image is omitempty: dropped.
             "containers": [{"name": "", "resources": {}}],
@@ -282,7 +282,7 @@ def test_default_gvk_fills_empty_envelope() -> None:
     assert got == {
         "kind": "ConfigMap",
         "apiVersion": "v1",
-        "metadata": {"name": "cm", "creationTimestamp": None},
+        "metadata": {"name": "cm"},
     }
 
 
