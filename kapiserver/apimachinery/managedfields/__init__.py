@@ -23,8 +23,15 @@ Modules, bottom up:
 from __future__ import annotations
 
 from .conflict import new_conflict_error
-from .fieldmanager import (FieldManager, check_after_admission, ignore_managed_fields_timestamps, internal_error,
-                           managed_fields_of, new_default_field_manager, reset_field_sets)
+from .fieldmanager import (
+    FieldManager,
+    check_after_admission,
+    ignore_managed_fields_timestamps,
+    internal_error,
+    managed_fields_of,
+    new_default_field_manager,
+    reset_field_sets,
+)
 from .fieldpath import Set, make_path, path_string
 from .fieldsv1 import fields_to_set, set_to_fields
 from .managed import validate_managed_fields

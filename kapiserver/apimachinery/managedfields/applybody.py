@@ -50,14 +50,25 @@ def _decode_yaml(body: bytes) -> dict[str, Any]:
     try:
         obj = codec.yaml_loads(body) if body.strip() else {}
     except codec.DecodeError as exc:
-        raise errors.bad_request(f"error decoding YAML: error converting YAML to JSON: yaml: {_first_line(exc)}") from None
+        raise errors.bad_request(
+            f"error decoding YAML: error converting YAML to JSON: yaml: {_first_line(exc)}"
+        ) from None
     if obj is None:
         return {}
     if not isinstance(obj, dict):
-        kind = "array" if isinstance(obj, list) else "string" if isinstance(obj, str) else \
-            "bool" if isinstance(obj, bool) else "number"
-        raise errors.bad_request("error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot "
-                                 f"unmarshal {kind} into Go value of type {_MAP_TYPE}")
+        kind = (
+            "array"
+            if isinstance(obj, list)
+            else "string"
+            if isinstance(obj, str)
+            else "bool"
+            if isinstance(obj, bool)
+            else "number"
+        )
+        raise errors.bad_request(
+            "error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot "
+            f"unmarshal {kind} into Go value of type {_MAP_TYPE}"
+        )
     return obj
 
 
@@ -68,7 +79,9 @@ def strict_problem(body: bytes) -> str | None:
     class _Checker(yaml.SafeLoader):  # type: ignore[misc]
         pass
 
-    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    def construct_mapping(
+        loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False
+    ) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = loader.construct_object(key_node, deep=True)
@@ -77,11 +90,12 @@ def strict_problem(body: bytes) -> str | None:
             if key in seen:
                 duplicates.append(f'line {key_node.start_mark.line + 1}: key "{key}" already set in map')
             seen.add(key)
-        return yaml.SafeLoader.construct_mapping(loader, node, deep)
+        mapping: dict[Any, Any] = yaml.SafeLoader.construct_mapping(loader, node, deep)
+        return mapping
 
     _Checker.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
     try:
-        yaml.load(body, Loader=_Checker)  # noqa: S506 - a SafeLoader subclass
+        yaml.load(body, Loader=_Checker)
     except yaml.YAMLError:
         return None
     if not duplicates:

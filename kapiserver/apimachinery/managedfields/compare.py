@@ -15,7 +15,17 @@ from typing import Any
 from . import value as values
 from .fieldpath import Path, PathElement, Set, element_string
 from .schema import ATOMIC, EMPTY, Atom, ListType, MapType
-from .typed import LIST, MAP, MISSING, SCALAR, ValidationError, deduce, invalid_atom, list_item_element, validate_scalar
+from .typed import (
+    LIST,
+    MAP,
+    MISSING,
+    SCALAR,
+    ValidationError,
+    deduce,
+    invalid_atom,
+    list_item_element,
+    validate_scalar,
+)
 
 
 @dataclass(slots=True)
@@ -31,8 +41,11 @@ class Comparison:
         """upstream Comparison.FilterFields with an exclude-set filter (reset fields)."""
         if exclude is None or exclude.empty():
             return self
-        return Comparison(self.removed.recursive_difference(exclude), self.modified.recursive_difference(exclude),
-                          self.added.recursive_difference(exclude))
+        return Comparison(
+            self.removed.recursive_difference(exclude),
+            self.modified.recursive_difference(exclude),
+            self.added.recursive_difference(exclude),
+        )
 
 
 def compare(lhs: Any, rhs: Any, atom: Atom) -> Comparison:
@@ -145,7 +158,9 @@ class _Walker:
             ritems = rvalues.get(pe, ())
             child = path + (pe,)
             if len(litems) <= 1 and len(ritems) <= 1:
-                self.compare(litems[0] if litems else MISSING, ritems[0] if ritems else MISSING, lt.element, child)
+                self.compare(
+                    litems[0] if litems else MISSING, ritems[0] if ritems else MISSING, lt.element, child
+                )
             elif len(litems) >= 2 and len(ritems) >= 2:
                 if len(litems) != len(ritems) or not all(values.equals(a, b) for a, b in zip(litems, ritems)):
                     self.result.modified.insert(child)

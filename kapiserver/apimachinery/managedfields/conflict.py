@@ -16,7 +16,7 @@ Each conflict is also a cause of type FieldManagerConflict with the field's path
 from __future__ import annotations
 
 from .. import errors, timefmt
-from . import value as values
+from ..patch import golang
 from .fieldpath import Path, path_string
 from .managed import UPDATE, parse_identifier
 from .updater import Conflicts
@@ -27,11 +27,11 @@ CAUSE_TYPE = "FieldManagerConflict"
 def print_manager(manager: str) -> str:
     info = parse_identifier(manager)
     if not info:
-        return values.golang.quote(manager)
-    text = values.golang.quote(str(info.get("manager") or ""))
+        return str(golang.quote(manager))
+    text = str(golang.quote(str(info.get("manager") or "")))
     subresource = info.get("subresource") or ""
     if subresource:
-        text += f" with subresource {values.golang.quote(str(subresource))}"
+        text += f" with subresource {golang.quote(str(subresource))}"
     if info.get("operation") == UPDATE:
         api_version = info.get("apiVersion") or ""
         when = info.get("time")
@@ -62,6 +62,12 @@ def conflict_message(conflicts: Conflicts) -> str:
 
 def new_conflict_error(conflicts: Conflicts) -> errors.StatusError:
     """upstream NewConflictError: 409 Conflict with one FieldManagerConflict cause per field."""
-    causes = [{"reason": CAUSE_TYPE, "message": f"conflict with {print_manager(c.manager)}",
-               "field": path_string(c.path)} for c in conflicts.conflicts]
+    causes = [
+        {
+            "reason": CAUSE_TYPE,
+            "message": f"conflict with {print_manager(c.manager)}",
+            "field": path_string(c.path),
+        }
+        for c in conflicts.conflicts
+    ]
     return errors.apply_conflict(causes, conflict_message(conflicts))

@@ -23,26 +23,45 @@ from typing import Any
 
 from .. import errors, meta
 from . import managed as managedfields
+from .conflict import new_conflict_error
 from .fieldpath import Set, make_path
 from .lastapplied import LastAppliedManager, LastAppliedUpdater
 from .managed import Managed, ManagedFieldsError, decode_managed_fields, encode_managed_fields
-from .managers import (DEFAULT_MAX_UPDATE_MANAGERS, BuildManagerInfoManager, CapManagersManager, FieldManagerError,
-                       ManagedFieldsUpdater, Manager, SkipNonAppliedManager, StripMetaManager, StructuredMergeManager,
-                       VersionCheckManager)
+from .managers import (
+    DEFAULT_MAX_UPDATE_MANAGERS,
+    BuildManagerInfoManager,
+    CapManagersManager,
+    FieldManagerError,
+    ManagedFieldsUpdater,
+    Manager,
+    SkipNonAppliedManager,
+    StripMetaManager,
+    StructuredMergeManager,
+    VersionCheckManager,
+)
 from .typeconverter import Defaulter, TypeConverter
 from .updater import Conflicts
-from .conflict import new_conflict_error
 
 Object = dict[str, Any]
 
-INVALID_AFTER_ADMISSION = (".metadata.managedFields was in an invalid state after admission; this could be caused by "
-                           "an outdated mutating admission controller; please fix your requests: {}")
+INVALID_AFTER_ADMISSION = (
+    ".metadata.managedFields was in an invalid state after admission; this could be caused by "
+    "an outdated mutating admission controller; please fix your requests: {}"
+)
 
 
 def internal_error(message: str) -> errors.StatusError:
     """What upstream answers for an error that is not a Status: 500, no reason."""
-    return errors.from_status({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-                               "message": message, "code": 500})
+    return errors.from_status(
+        {
+            "kind": "Status",
+            "apiVersion": "v1",
+            "metadata": {},
+            "status": "Failure",
+            "message": message,
+            "code": 500,
+        }
+    )
 
 
 class FieldManager:
@@ -122,9 +141,15 @@ def _encode(obj: Object, managed: Managed) -> None:
         metadata["managedFields"] = encoded
 
 
-def new_default_field_manager(type_converter: TypeConverter, api_version: str, kind: str, subresource: str = "",
-                              defaulter: Defaulter | None = None, reset_fields: dict[str, Set] | None = None,
-                              max_update_managers: int = DEFAULT_MAX_UPDATE_MANAGERS) -> FieldManager:
+def new_default_field_manager(
+    type_converter: TypeConverter,
+    api_version: str,
+    kind: str,
+    subresource: str = "",
+    defaulter: Defaulter | None = None,
+    reset_fields: dict[str, Set] | None = None,
+    max_update_managers: int = DEFAULT_MAX_UPDATE_MANAGERS,
+) -> FieldManager:
     """upstream NewDefaultFieldManager for one kind (and subresource) served at api_version."""
     chain: Manager = StructuredMergeManager(type_converter, api_version, defaulter, reset_fields)
     chain = StripMetaManager(chain)
@@ -178,8 +203,10 @@ def ignore_managed_fields_timestamps(new: Object, old: Object | None) -> None:
         return
     if len(new_entries) != len(old_entries) or not new_entries:
         return
-    if all(isinstance(a, dict) and isinstance(b, dict) and a.get("time") == b.get("time")
-           for a, b in zip(new_entries, old_entries)):
+    if all(
+        isinstance(a, dict) and isinstance(b, dict) and a.get("time") == b.get("time")
+        for a, b in zip(new_entries, old_entries)
+    ):
         return
     for a, b in zip(new_entries, old_entries):
         if not isinstance(a, dict) or not isinstance(b, dict):
@@ -202,7 +229,7 @@ def _equal_except_managed_fields(new: Object, old: Object) -> bool:
         if key == "metadata":
             other = old.get("metadata")
             if not isinstance(value, dict) or not isinstance(other, dict) or value.keys() != other.keys():
-                return value == other
+                return bool(value == other)
             if any(v != other[k] for k, v in value.items() if k != "managedFields"):
                 return False
         elif value != old[key]:

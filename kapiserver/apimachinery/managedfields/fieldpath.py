@@ -16,14 +16,14 @@ with their inputs, so a set must not be mutated once it has been handed to anyon
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any, Union
+from typing import Any, TypeAlias
 
 from . import value as values
 
 KEY, VALUE, INDEX = 1, 2, 3
 
-PathElement = Union[str, tuple[Any, ...]]
-Path = tuple[PathElement, ...]
+PathElement: TypeAlias = str | tuple[Any, ...]
+Path: TypeAlias = tuple[PathElement, ...]
 
 
 def key_element(fields: Iterable[tuple[str, Any]]) -> PathElement:
@@ -40,12 +40,12 @@ def index_element(index: int) -> PathElement:
 
 
 def sort_key(pe: PathElement) -> tuple[Any, ...]:
-    return (0, pe) if type(pe) is str else pe
+    return (0, pe) if isinstance(pe, str) else pe
 
 
 def element_string(pe: PathElement) -> str:
     """`PathElement.String()`: `.name`, `[k=v,...]`, `[=v]`, `[i]`."""
-    if type(pe) is str:
+    if isinstance(pe, str):
         return "." + pe
     tag = pe[0]
     if tag == KEY:
@@ -61,8 +61,10 @@ def path_string(path: Iterable[PathElement]) -> str:
 
 def make_path(*parts: Any) -> Path:
     """A path from field names (str) and indexes (int), for tests and fixed sets."""
-    return tuple(part if isinstance(part, str) else index_element(part) if isinstance(part, int) else part
-                 for part in parts)
+    return tuple(
+        part if isinstance(part, str) else index_element(part) if isinstance(part, int) else part
+        for part in parts
+    )
 
 
 class Set:
@@ -70,7 +72,9 @@ class Set:
 
     __slots__ = ("children", "members")
 
-    def __init__(self, members: set[PathElement] | None = None, children: dict[PathElement, Set] | None = None):
+    def __init__(
+        self, members: set[PathElement] | None = None, children: dict[PathElement, Set] | None = None
+    ):
         self.members: set[PathElement] = members if members is not None else set()
         self.children: dict[PathElement, Set] = children if children is not None else {}
 

@@ -29,7 +29,7 @@ class FieldsError(ValueError):
 
 
 def serialize_path_element(pe: PathElement) -> str:
-    if type(pe) is str:
+    if isinstance(pe, str):
         return "f:" + pe
     tag = pe[0]
     if tag == KEY:

@@ -25,14 +25,21 @@ from ..protobuf import table as pbtable
 _REPEATED, _POINTER, _NILLABLE, _OMITEMPTY, _INLINE = 1, 2, 4, 8, 16
 _SCALAR_ZERO = {"string": "", "bool": False, "int32": 0, "int64": 0}
 # Zero values Go writes for the special forms held by value (they are structs: never omitted).
-_SPECIAL_ZERO: dict[str, Any] = {"time": None, "microtime": None, "duration": "0s", "quantity": "0",
-                                 "intorstring": 0, "raw": None, "fieldsv1": None}
+_SPECIAL_ZERO: dict[str, Any] = {
+    "time": None,
+    "microtime": None,
+    "duration": "0s",
+    "quantity": "0",
+    "intorstring": 0,
+    "raw": None,
+    "fieldsv1": None,
+}
 
 # Field kinds in a compiled entry.
 _SCALAR, _MESSAGE, _SPECIAL, _OPAQUE = range(4)
 
 _lock = threading.Lock()
-_compiled: dict[str, "_Message"] = {}
+_compiled: dict[str, _Message] = {}
 
 
 class _Message:
@@ -70,7 +77,7 @@ def _compile(name: str, pending: dict[str, _Message]) -> _Message:
     found = _compiled.get(name) or pending.get(name)
     if found is not None:
         return found
-    special, has_type_meta, fields = pbtable.raw_table()["messages"][name]
+    _special, has_type_meta, fields = pbtable.raw_table()["messages"][name]
     msg = _Message(name, bool(has_type_meta))
     pending[name] = msg
     for _number, json_name, ftype, flags in fields:
@@ -131,7 +138,9 @@ def _fill(obj: dict[str, Any], msg: _Message, out: dict[str, Any]) -> None:
             if flags & (_NILLABLE | _REPEATED):
                 if not found and isinstance(found, (list, dict, str)):
                     continue
-            elif kind == _SCALAR and not flags & _POINTER and not found and not isinstance(found, (list, dict)):
+            elif (
+                kind == _SCALAR and not flags & _POINTER and not found and not isinstance(found, (list, dict))
+            ):
                 continue
         if kind == _MESSAGE:
             out[name] = _message_value(found, sub, element_is_message)  # type: ignore[arg-type]

@@ -19,8 +19,8 @@ import orjson
 
 from .. import meta
 from . import value as values
-from .fieldpath import Set
 from .compare import compare
+from .fieldpath import Set
 from .managed import Managed
 from .managers import Manager
 from .typeconverter import NoCorrespondingType, TypeConverter
@@ -43,8 +43,9 @@ class LastAppliedManager:
     def update(self, live: Object, new: Object, managed: Managed, manager: str) -> tuple[Object, Managed]:
         return self.inner.update(live, new, managed, manager)
 
-    def apply(self, live: Object, applied: Object, managed: Managed, manager: str,
-              force: bool) -> tuple[Object | None, Managed]:
+    def apply(
+        self, live: Object, applied: Object, managed: Managed, manager: str, force: bool
+    ) -> tuple[Object | None, Managed]:
         try:
             return self.inner.apply(live, applied, managed.copy(), manager, force)
         except Conflicts as conflicts:
@@ -59,7 +60,7 @@ class LastAppliedManager:
 
     def _allowed_conflicts(self, live: Object) -> Set | None:
         """Fields the last-applied annotation sets to their live values; None when unusable."""
-        text = meta.annotations(live).get(LAST_APPLIED_CONFIG_ANNOTATION)
+        text = _annotations(live).get(LAST_APPLIED_CONFIG_ANNOTATION)
         if not text:
             return None
         try:
@@ -85,12 +86,18 @@ class LastAppliedUpdater:
     def update(self, live: Object, new: Object, managed: Managed, manager: str) -> tuple[Object, Managed]:
         return self.inner.update(live, new, managed, manager)
 
-    def apply(self, live: Object, applied: Object, managed: Managed, manager: str,
-              force: bool) -> tuple[Object | None, Managed]:
+    def apply(
+        self, live: Object, applied: Object, managed: Managed, manager: str, force: bool
+    ) -> tuple[Object | None, Managed]:
         obj, managed = self.inner.apply(live, applied, managed, manager, force)
-        if manager == KUBECTL and obj is not None and meta.annotations(obj).get(LAST_APPLIED_CONFIG_ANNOTATION):
+        if manager == KUBECTL and obj is not None and _annotations(obj).get(LAST_APPLIED_CONFIG_ANNOTATION):
             set_last_applied(obj, build_last_applied(applied))
         return obj, managed
+
+
+def _annotations(obj: Object) -> dict[str, Any]:
+    found = meta.metadata(obj).get("annotations")
+    return found if isinstance(found, dict) else {}
 
 
 def build_last_applied(applied: Object) -> str:

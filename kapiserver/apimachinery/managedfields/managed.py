@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from .. import timefmt
+from ..patch import golang
 from . import value as values
 from .fieldsv1 import FieldsError, fields_to_set, set_to_fields
 from .updater import ManagedFields, VersionedSet
@@ -47,7 +48,9 @@ class Managed:
         return Managed(dict(self.fields), dict(self.times))
 
 
-def build_manager_identifier(manager: str, operation: str, api_version: str = "", subresource: str = "") -> str:
+def build_manager_identifier(
+    manager: str, operation: str, api_version: str = "", subresource: str = ""
+) -> str:
     """upstream BuildManagerIdentifier over an entry's manager, operation, apiVersion, subresource."""
     parts = []
     if manager:
@@ -91,15 +94,18 @@ def decode_managed_fields(entries: Any) -> Managed:
         if fields_type == "":
             raise ManagedFieldsError(f"missing fieldsType in managed fields entry {i}")
         if fields_type != FIELDS_V1:
-            raise ManagedFieldsError(f"invalid fieldsType {values.golang.quote(str(fields_type))} "
-                                     f"in managed fields entry {i}")
-        identifier = build_manager_identifier(str(entry.get("manager") or ""), operation, str(api_version),
-                                              str(entry.get("subresource") or ""))
+            raise ManagedFieldsError(
+                f"invalid fieldsType {golang.quote(str(fields_type))} in managed fields entry {i}"
+            )
+        identifier = build_manager_identifier(
+            str(entry.get("manager") or ""), operation, str(api_version), str(entry.get("subresource") or "")
+        )
         try:
             fieldset = fields_to_set(entry.get("fieldsV1") or {})
         except FieldsError as exc:
-            raise ManagedFieldsError(f"error decoding versioned set from {_describe(entry)}: error decoding set: "
-                                     f"{exc}") from None
+            raise ManagedFieldsError(
+                f"error decoding versioned set from {_describe(entry)}: error decoding set: {exc}"
+            ) from None
         managed.fields[identifier] = VersionedSet(fieldset, str(api_version), operation == APPLY)
         managed.times[identifier] = entry.get("time") or None
     return managed
@@ -142,8 +148,13 @@ def encode_managed_fields(managed: Managed) -> list[dict[str, Any]] | None:
 
 def _sort_key(entry: dict[str, Any]) -> tuple[Any, ...]:
     when = entry.get("time")
-    return (entry.get("operation", ""), _unix(when) if when else 0, entry.get("manager", ""),
-            entry.get("apiVersion", ""), entry.get("subresource", ""))
+    return (
+        entry.get("operation", ""),
+        _unix(when) if when else 0,
+        entry.get("manager", ""),
+        entry.get("apiVersion", ""),
+        entry.get("subresource", ""),
+    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -185,4 +196,3 @@ def is_reset(entries: Any) -> bool:
         only = entries[0]
         return len(entries) == 1 and isinstance(only, dict) and not any(only.values())
     return False
-

@@ -28,12 +28,11 @@ class FieldManagerError(Exception):
 
 
 class Manager(Protocol):
-    def update(self, live: Object, new: Object, managed: Managed, manager: str) -> tuple[Object, Managed]:
-        ...
+    def update(self, live: Object, new: Object, managed: Managed, manager: str) -> tuple[Object, Managed]: ...
 
-    def apply(self, live: Object, applied: Object, managed: Managed, manager: str,
-              force: bool) -> tuple[Object | None, Managed]:
-        ...
+    def apply(
+        self, live: Object, applied: Object, managed: Managed, manager: str, force: bool
+    ) -> tuple[Object | None, Managed]: ...
 
 
 def without_managed_fields(obj: Object) -> Object:
@@ -55,8 +54,13 @@ def gvknn(obj: Object) -> str:
 class StructuredMergeManager:
     """Typed merge and ownership over the schema (upstream structuredMergeManager)."""
 
-    def __init__(self, type_converter: TypeConverter, api_version: str, defaulter: Defaulter | None = None,
-                 reset_fields: dict[str, Set] | None = None):
+    def __init__(
+        self,
+        type_converter: TypeConverter,
+        api_version: str,
+        defaulter: Defaulter | None = None,
+        reset_fields: dict[str, Set] | None = None,
+    ):
         self.types = type_converter
         self.api_version = api_version
         self.defaulter = defaulter
@@ -64,46 +68,63 @@ class StructuredMergeManager:
 
     def update(self, live: Object, new: Object, managed: Managed, manager: str) -> tuple[Object, Managed]:
         try:
-            new_typed = self.types.object_to_typed(without_managed_fields(new), structured=True,
-                                                   allow_duplicates=True)
+            new_typed = self.types.object_to_typed(
+                without_managed_fields(new), structured=True, allow_duplicates=True
+            )
         except (ValidationError, NoCorrespondingType) as exc:
-            raise FieldManagerError(f"failed to convert new object ({gvknn(new)}) to smd typed: {exc}") from None
+            raise FieldManagerError(
+                f"failed to convert new object ({gvknn(new)}) to smd typed: {exc}"
+            ) from None
         try:
-            live_typed = self.types.object_to_typed(without_managed_fields(live), structured=True,
-                                                    allow_duplicates=True)
+            live_typed = self.types.object_to_typed(
+                without_managed_fields(live), structured=True, allow_duplicates=True
+            )
         except (ValidationError, NoCorrespondingType) as exc:
-            raise FieldManagerError(f"failed to convert live object ({gvknn(live)}) to smd typed: {exc}") from None
+            raise FieldManagerError(
+                f"failed to convert live object ({gvknn(live)}) to smd typed: {exc}"
+            ) from None
         try:
-            fields = self.updater.update(live_typed, new_typed, self.api_version, dict(managed.fields), manager)
+            fields = self.updater.update(
+                live_typed, new_typed, self.api_version, dict(managed.fields), manager
+            )
         except (ValidationError, ValueError) as exc:
             raise FieldManagerError(f"failed to update ManagedFields ({gvknn(new)}): {exc}") from None
         return new, Managed(fields, managed.times)
 
-    def apply(self, live: Object, applied: Object, managed: Managed, manager: str,
-              force: bool) -> tuple[Object | None, Managed]:
+    def apply(
+        self, live: Object, applied: Object, managed: Managed, manager: str, force: bool
+    ) -> tuple[Object | None, Managed]:
         patch_version = meta.api_version(applied)
         if patch_version != self.api_version:
-            raise errors.bad_request("Incorrect version specified in apply patch. Specified patch version: "
-                                     f"{patch_version}, expected: {self.api_version}")
+            raise errors.bad_request(
+                "Incorrect version specified in apply patch. Specified patch version: "
+                f"{patch_version}, expected: {self.api_version}"
+            )
         if isinstance(meta.metadata(applied).get("managedFields"), list):
             raise errors.bad_request("metadata.managedFields must be nil")
         try:
-            live_typed = self.types.object_to_typed(without_managed_fields(live), structured=True,
-                                                    allow_duplicates=True)
+            live_typed = self.types.object_to_typed(
+                without_managed_fields(live), structured=True, allow_duplicates=True
+            )
         except (ValidationError, NoCorrespondingType) as exc:
             raise FieldManagerError(f"failed to create typed live object ({gvknn(live)}): {exc}") from None
         try:
             patch_typed = self.types.object_to_typed(applied)
         except (ValidationError, NoCorrespondingType) as exc:
-            raise FieldManagerError(f"failed to create typed patch object ({gvknn(applied)}): {exc}") from None
-        merged, fields = self.updater.apply(live_typed, patch_typed, self.api_version, dict(managed.fields),
-                                            manager, force)
+            raise FieldManagerError(
+                f"failed to create typed patch object ({gvknn(applied)}): {exc}"
+            ) from None
+        merged, fields = self.updater.apply(
+            live_typed, patch_typed, self.api_version, dict(managed.fields), manager, force
+        )
         managed = Managed(fields, managed.times)
         if merged is None:
             return None, managed
         if not isinstance(merged.value, dict):
-            raise FieldManagerError(f"failed to convert new typed object ({gvknn(applied)}) to object: failed to "
-                                    f"convert value to unstructured for type {type(merged.value).__name__}")
+            raise FieldManagerError(
+                f"failed to convert new typed object ({gvknn(applied)}) to object: failed to "
+                f"convert value to unstructured for type {type(merged.value).__name__}"
+            )
         out = meta.deep_copy(self.types.structured_view(merged.value))
         if self.defaulter is not None:
             self.defaulter(out)
@@ -111,11 +132,25 @@ class StructuredMergeManager:
 
 
 # Paths no manager ever owns: type and identity metadata (upstream stripMetaManager).
-STRIP_SET = Set.of(*(make_path(*p) for p in (
-    ("apiVersion",), ("kind",), ("metadata",), ("metadata", "name"), ("metadata", "namespace"),
-    ("metadata", "creationTimestamp"), ("metadata", "selfLink"), ("metadata", "uid"),
-    ("metadata", "clusterName"), ("metadata", "generation"), ("metadata", "managedFields"),
-    ("metadata", "resourceVersion"))))
+STRIP_SET = Set.of(
+    *(
+        make_path(*p)
+        for p in (
+            ("apiVersion",),
+            ("kind",),
+            ("metadata",),
+            ("metadata", "name"),
+            ("metadata", "namespace"),
+            ("metadata", "creationTimestamp"),
+            ("metadata", "selfLink"),
+            ("metadata", "uid"),
+            ("metadata", "clusterName"),
+            ("metadata", "generation"),
+            ("metadata", "managedFields"),
+            ("metadata", "resourceVersion"),
+        )
+    )
+)
 
 
 class StripMetaManager:
@@ -136,8 +171,9 @@ class StripMetaManager:
         self._strip(managed, manager)
         return obj, managed
 
-    def apply(self, live: Object, applied: Object, managed: Managed, manager: str,
-              force: bool) -> tuple[Object | None, Managed]:
+    def apply(
+        self, live: Object, applied: Object, managed: Managed, manager: str, force: bool
+    ) -> tuple[Object | None, Managed]:
         obj, managed = self.inner.apply(live, applied, managed, manager, force)
         self._strip(managed, manager)
         return obj, managed
@@ -163,8 +199,9 @@ class ManagedFieldsUpdater:
             managed.times[manager] = timefmt.now_rfc3339()
         return obj, managed
 
-    def apply(self, live: Object, applied: Object, managed: Managed, manager: str,
-              force: bool) -> tuple[Object | None, Managed]:
+    def apply(
+        self, live: Object, applied: Object, managed: Managed, manager: str, force: bool
+    ) -> tuple[Object | None, Managed]:
         obj, managed = self.inner.apply(live, applied, managed, manager, force)
         if obj is not None:
             managed.times[manager] = timefmt.now_rfc3339()
@@ -189,8 +226,9 @@ class BuildManagerInfoManager:
     def update(self, live: Object, new: Object, managed: Managed, manager: str) -> tuple[Object, Managed]:
         return self.inner.update(live, new, managed, self._identifier(manager, UPDATE))
 
-    def apply(self, live: Object, applied: Object, managed: Managed, manager: str,
-              force: bool) -> tuple[Object | None, Managed]:
+    def apply(
+        self, live: Object, applied: Object, managed: Managed, manager: str, force: bool
+    ) -> tuple[Object | None, Managed]:
         return self.inner.apply(live, applied, managed, self._identifier(manager, APPLY), force)
 
 
@@ -210,8 +248,9 @@ class CapManagersManager:
         obj, managed = self.inner.update(live, new, managed, manager)
         return obj, self.cap(managed)
 
-    def apply(self, live: Object, applied: Object, managed: Managed, manager: str,
-              force: bool) -> tuple[Object | None, Managed]:
+    def apply(
+        self, live: Object, applied: Object, managed: Managed, manager: str, force: bool
+    ) -> tuple[Object | None, Managed]:
         return self.inner.apply(live, applied, managed, manager, force)
 
     def cap(self, managed: Managed) -> Managed:
@@ -257,8 +296,9 @@ class SkipNonAppliedManager:
             return new, managed
         return self.inner.update(live, new, managed, manager)
 
-    def apply(self, live: Object, applied: Object, managed: Managed, manager: str,
-              force: bool) -> tuple[Object | None, Managed]:
+    def apply(
+        self, live: Object, applied: Object, managed: Managed, manager: str, force: bool
+    ) -> tuple[Object | None, Managed]:
         if not managed.fields:
             empty = self.empty(meta.api_version(applied), meta.kind(applied))
             live, managed = self.inner.update(empty, live, managed, BEFORE_FIRST_APPLY)
@@ -274,8 +314,9 @@ class VersionCheckManager:
     def update(self, live: Object, new: Object, managed: Managed, manager: str) -> tuple[Object, Managed]:
         return self.inner.update(live, new, managed, manager)
 
-    def apply(self, live: Object, applied: Object, managed: Managed, manager: str,
-              force: bool) -> tuple[Object | None, Managed]:
+    def apply(
+        self, live: Object, applied: Object, managed: Managed, manager: str, force: bool
+    ) -> tuple[Object | None, Managed]:
         api_version, kind = meta.api_version(applied), meta.kind(applied)
         if api_version != self.api_version or kind != self.kind:
             raise errors.bad_request(f"invalid object type: {gvk_string(api_version, kind)}")

@@ -17,7 +17,17 @@ from typing import Any
 
 from .fieldpath import PathElement, Set, element_string
 from .schema import ATOMIC, EMPTY, Atom, ListType, MapType
-from .typed import LIST, MAP, MISSING, SCALAR, ValidationError, deduce, invalid_atom, list_item_element, validate_scalar
+from .typed import (
+    LIST,
+    MAP,
+    MISSING,
+    SCALAR,
+    ValidationError,
+    deduce,
+    invalid_atom,
+    list_item_element,
+    validate_scalar,
+)
 
 
 def merge(lhs: Any, rhs: Any, atom: Atom) -> Any:
@@ -71,8 +81,9 @@ def _merge_map(mt: MapType, lhs: Any, rhs: Any, errors: list[tuple[str, str]], w
     return out if out else MISSING
 
 
-def _index(lt: ListType, items: list[Any], allow_duplicates: bool, errors: list[tuple[str, str]],
-           where: str) -> tuple[list[PathElement], dict[PathElement, Any]]:
+def _index(
+    lt: ListType, items: list[Any], allow_duplicates: bool, errors: list[tuple[str, str]], where: str
+) -> tuple[list[PathElement], dict[PathElement, Any]]:
     elements: list[PathElement] = []
     observed: dict[PathElement, Any] = {}
     for i, item in enumerate(items):

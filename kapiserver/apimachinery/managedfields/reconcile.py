@@ -54,7 +54,8 @@ def _walk(node: Set | None, atom: Atom, path: Path, is_atomic: bool, to_remove: 
 
 def _elements(node: Set) -> list[tuple[PathElement, Set | None, bool]]:
     out: list[tuple[PathElement, Set | None, bool]] = [
-        (pe, child, False) for pe, child in node.children.items() if pe not in node.members]
+        (pe, child, False) for pe, child in node.children.items() if pe not in node.members
+    ]
     out += [(pe, node.children.get(pe), True) for pe in node.members]
     return out
 

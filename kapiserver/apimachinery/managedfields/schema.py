@@ -63,8 +63,13 @@ class ListType:
 class MapType:
     __slots__ = ("defaults", "element", "fields", "relationship")
 
-    def __init__(self, fields: dict[str, Atom] | None = None, element: Atom | None = None,
-                 relationship: str = "", defaults: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        fields: dict[str, Atom] | None = None,
+        element: Atom | None = None,
+        relationship: str = "",
+        defaults: dict[str, Any] | None = None,
+    ):
         self.fields: dict[str, Atom] = fields if fields is not None else {}
         self.element = element
         """The type of keys that are not struct fields; None: such keys are not allowed."""
@@ -81,8 +86,13 @@ class Atom:
 
     __slots__ = ("list", "map", "name", "scalar")
 
-    def __init__(self, scalar: str | None = None, list_: ListType | None = None, map_: MapType | None = None,
-                 name: str = ""):
+    def __init__(
+        self,
+        scalar: str | None = None,
+        list_: ListType | None = None,
+        map_: MapType | None = None,
+        name: str = "",
+    ):
         self.scalar = scalar
         self.list = list_
         self.map = map_
@@ -136,7 +146,11 @@ class _Converter:
             if name == _QUANTITY:
                 atom.scalar = UNTYPED
             elif name == _RAW_EXTENSION:
-                atom.scalar, atom.list, atom.map = UNTYPED_ATOMIC.scalar, UNTYPED_ATOMIC.list, UNTYPED_ATOMIC.map
+                atom.scalar, atom.list, atom.map = (
+                    UNTYPED_ATOMIC.scalar,
+                    UNTYPED_ATOMIC.list,
+                    UNTYPED_ATOMIC.map,
+                )
             else:
                 parsed = self.parse(model, self.preserve or _preserves(model), name)
                 atom.scalar, atom.list, atom.map = parsed.scalar, parsed.list, parsed.map
@@ -156,7 +170,9 @@ class _Converter:
         if isinstance(kind, list):
             kind = kind[0] if kind else ""
         if kind == "":
-            return Atom(UNTYPED, self.parse_list(schema, preserve, owner), self.parse_object(schema, preserve, owner))
+            return Atom(
+                UNTYPED, self.parse_list(schema, preserve, owner), self.parse_object(schema, preserve, owner)
+            )
         if kind == "object":
             return Atom(map_=self.parse_object(schema, preserve, owner))
         if kind == "array":
@@ -263,8 +279,9 @@ def _preserves(schema: Mapping[str, Any]) -> bool:
     return schema.get("x-kubernetes-preserve-unknown-fields") is True
 
 
-def from_openapi(models: Mapping[str, Any], preserve_unknown_fields: bool = False,
-                 strict: bool = False) -> dict[str, Atom]:
+def from_openapi(
+    models: Mapping[str, Any], preserve_unknown_fields: bool = False, strict: bool = False
+) -> dict[str, Atom]:
     """Every named model as an Atom. With strict, conversion problems raise SchemaError
     (upstream refuses the whole spec); otherwise they are lenient, as the types stay usable."""
     converter = _Converter(models, preserve_unknown_fields)
@@ -306,13 +323,18 @@ def from_smd_yaml(text: str) -> dict[str, Atom]:
         out.scalar = spec.get("scalar")
         if "list" in spec:
             lt = spec["list"] or {}
-            out.list = ListType(ref(lt.get("elementType")) or EMPTY, lt.get("elementRelationship") or ATOMIC,
-                                tuple(lt.get("keys") or ()))
+            out.list = ListType(
+                ref(lt.get("elementType")) or EMPTY,
+                lt.get("elementRelationship") or ATOMIC,
+                tuple(lt.get("keys") or ()),
+            )
         if "map" in spec:
             mt = spec["map"] or {}
             fields = {f["name"]: ref(f.get("type")) or EMPTY for f in mt.get("fields") or ()}
             defaults = {f["name"]: f["default"] for f in mt.get("fields") or () if "default" in f}
-            out.map = MapType(fields, ref(mt.get("elementType")), mt.get("elementRelationship") or "", defaults)
+            out.map = MapType(
+                fields, ref(mt.get("elementType")), mt.get("elementRelationship") or "", defaults
+            )
         return out
 
     for definition in doc.get("types") or ():

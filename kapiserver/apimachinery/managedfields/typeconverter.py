@@ -41,13 +41,13 @@ def gvk_string(api_version: str, kind: str) -> str:
 
 
 class TypeConverter(Protocol):
-    def object_to_typed(self, obj: Object, structured: bool = False, allow_duplicates: bool = False,
-                        check: bool = True) -> TypedValue:
+    def object_to_typed(
+        self, obj: Object, structured: bool = False, allow_duplicates: bool = False, check: bool = True
+    ) -> TypedValue:
         """obj with its type; NoCorrespondingType, or typed.ValidationError when check finds errors."""
         ...
 
-    def has_type(self, api_version: str, kind: str) -> bool:
-        ...
+    def has_type(self, api_version: str, kind: str) -> bool: ...
 
     def structured_view(self, obj: Object) -> Object:
         """obj as the server's typed object would encode it (obj itself when there is no Go type)."""
@@ -81,8 +81,9 @@ class OpenAPITypeConverter:
         view = _view_for(str(obj.get("apiVersion") or ""), str(obj.get("kind") or ""))
         return gotyped.view(obj, view) if view is not None else obj
 
-    def object_to_typed(self, obj: Object, structured: bool = False, allow_duplicates: bool = False,
-                        check: bool = True) -> TypedValue:
+    def object_to_typed(
+        self, obj: Object, structured: bool = False, allow_duplicates: bool = False, check: bool = True
+    ) -> TypedValue:
         api_version, kind = str(obj.get("apiVersion") or ""), str(obj.get("kind") or "")
         atom = self._kinds.get((api_version, kind))
         if atom is None:
@@ -108,8 +109,9 @@ class DeducedTypeConverter:
     def structured_view(self, obj: Object) -> Object:
         return obj
 
-    def object_to_typed(self, obj: Object, structured: bool = False, allow_duplicates: bool = False,
-                        check: bool = True) -> TypedValue:
+    def object_to_typed(
+        self, obj: Object, structured: bool = False, allow_duplicates: bool = False, check: bool = True
+    ) -> TypedValue:
         if check:
             validate(obj, DEDUCED, allow_duplicates)
         return TypedValue(obj, DEDUCED)

@@ -54,9 +54,8 @@ def deduce(atom: Atom, v: Any) -> str:
     elif isinstance(v, list):
         if atom.list is not None:
             return LIST
-    elif v is not None and v is not MISSING:
-        if atom.scalar is not None:
-            return SCALAR
+    elif v is not None and v is not MISSING and atom.scalar is not None:
+        return SCALAR
     if atom.map is not None:
         return MAP
     if atom.scalar is not None:
@@ -67,7 +66,11 @@ def deduce(atom: Atom, v: Any) -> str:
 
 
 def invalid_atom(atom: Atom) -> str:
-    return f"schema error: invalid atom: named type: {atom.name}" if atom.name else "schema error: invalid atom: inlined"
+    return (
+        f"schema error: invalid atom: named type: {atom.name}"
+        if atom.name
+        else "schema error: invalid atom: inlined"
+    )
 
 
 def validate_scalar(kind: str, v: Any, prefix: str = "") -> str | None:
@@ -120,14 +123,16 @@ def list_item_element(lt: ListType, item: Any) -> PathElement:
             fields.append((name, values.freeze(found)))
         if not fields:
             keys = "[" + " ".join(f'"{k}"' for k in lt.keys) + "]"
-            raise ValueError(f"associative list with keys has an element that omits all key fields {keys} "
-                             "(and doesn't have default values for any key fields)")
+            raise ValueError(
+                f"associative list with keys has an element that omits all key fields {keys} "
+                "(and doesn't have default values for any key fields)"
+            )
         fields.sort()
         return (KEY, tuple(fields))
     if isinstance(item, dict):
-        raise ValueError("associative list without keys has an element that's a map type")
+        raise ValueError("associative list without keys has an element that's a map type")  # noqa: TRY004
     if isinstance(item, list):
-        raise ValueError("not supported: associative list with lists as elements")
+        raise ValueError("not supported: associative list with lists as elements")  # noqa: TRY004
     if item is None:
         raise ValueError("associative list without keys has an element that's an explicit null")
     return (VALUE, values.freeze(item))

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ..patch import golang
 from . import value as values
 from .compare import Comparison, compare
 from .fieldpath import Path, Set, path_string
@@ -49,7 +50,7 @@ class Conflict:
     path: Path
 
     def __str__(self) -> str:
-        return f"conflict with {values.golang.quote(self.manager)}: {path_string(self.path)}"
+        return f"conflict with {golang.quote(self.manager)}: {path_string(self.path)}"
 
 
 class Conflicts(Exception):
@@ -71,18 +72,22 @@ def _conflicts_message(conflicts: list[Conflict]) -> str:
         by_manager.setdefault(c.manager, []).append(c.path)
     lines = []
     for manager in sorted(by_manager):
-        lines.append(f"conflicts with {values.golang.quote(manager)}:")
+        lines.append(f"conflicts with {golang.quote(manager)}:")
         lines += [f"- {path_string(p)}" for p in by_manager[manager]]
     return "\n".join(lines)
 
 
 def conflicts_from_managers(sets: ManagedFields) -> Conflicts:
     """One conflict per path, managers in identifier order (upstream's map order is random)."""
-    return Conflicts([Conflict(manager, path) for manager in sorted(sets) for path in sets[manager].set.iterate()])
+    return Conflicts(
+        [Conflict(manager, path) for manager in sorted(sets) for path in sets[manager].set.iterate()]
+    )
 
 
 class Updater:
-    def __init__(self, converter: Converter, ignored: dict[str, Set] | None = None, return_input_on_noop: bool = False):
+    def __init__(
+        self, converter: Converter, ignored: dict[str, Set] | None = None, return_input_on_noop: bool = False
+    ):
         self.converter = converter
         self.ignored = ignored or {}
         """Per apiVersion, fields no manager may own here (the strategy's reset fields)."""
@@ -92,9 +97,18 @@ class Updater:
         exclude = self.ignored.get(version)
         return s.recursive_difference(exclude) if exclude is not None and not exclude.empty() else s
 
-    def _update(self, old: TypedValue, new: TypedValue, version: str, managers: ManagedFields, workflow: str,
-                force: bool) -> tuple[ManagedFields, Comparison]:
-        versions: dict[str, Comparison] = {version: compare(old.value, new.value, old.atom).filter(self.ignored.get(version))}
+    def _update(
+        self,
+        old: TypedValue,
+        new: TypedValue,
+        version: str,
+        managers: ManagedFields,
+        workflow: str,
+        force: bool,
+    ) -> tuple[ManagedFields, Comparison]:
+        versions: dict[str, Comparison] = {
+            version: compare(old.value, new.value, old.atom).filter(self.ignored.get(version))
+        }
         conflicts: ManagedFields = {}
         removed: dict[str, Set] = {}
         for manager, vs in list(managers.items()):
@@ -119,16 +133,21 @@ class Updater:
             raise conflicts_from_managers(conflicts)
         for manager, vs in conflicts.items():
             current = managers[manager]
-            managers[manager] = VersionedSet(current.set.difference(vs.set), current.api_version, current.applied)
+            managers[manager] = VersionedSet(
+                current.set.difference(vs.set), current.api_version, current.applied
+            )
         for manager, gone in removed.items():
             current = managers[manager]
-            managers[manager] = VersionedSet(current.set.difference(gone), current.api_version, current.applied)
+            managers[manager] = VersionedSet(
+                current.set.difference(gone), current.api_version, current.applied
+            )
         for manager in [m for m, vs in managers.items() if vs.set.empty()]:
             del managers[manager]
         return managers, versions[version]
 
-    def update(self, live: TypedValue, new: TypedValue, version: str, managers: ManagedFields,
-               manager: str) -> ManagedFields:
+    def update(
+        self, live: TypedValue, new: TypedValue, version: str, managers: ManagedFields, manager: str
+    ) -> ManagedFields:
         """Ownership after a non-apply write of new over live (upstream Updater.Update)."""
         managers = self.reconcile(live, managers)
         managers, cmp = self._update(live, new, version, managers, manager, True)
@@ -141,8 +160,15 @@ class Updater:
             managers[manager] = VersionedSet(owned, version, False)
         return managers
 
-    def apply(self, live: TypedValue, config: TypedValue, version: str, managers: ManagedFields, manager: str,
-              force: bool) -> tuple[TypedValue | None, ManagedFields]:
+    def apply(
+        self,
+        live: TypedValue,
+        config: TypedValue,
+        version: str,
+        managers: ManagedFields,
+        manager: str,
+        force: bool,
+    ) -> tuple[TypedValue | None, ManagedFields]:
         """The merged object (None when nothing changed) and the ownership after an apply."""
         managers = self.reconcile(live, managers)
         merged = TypedValue(merge(live.value, config.value, live.atom), live.atom)
@@ -155,7 +181,9 @@ class Updater:
             return None, managers
         return merged, managers
 
-    def prune(self, merged: TypedValue, managers: ManagedFields, applier: str, last: VersionedSet | None) -> TypedValue:
+    def prune(
+        self, merged: TypedValue, managers: ManagedFields, applier: str, last: VersionedSet | None
+    ) -> TypedValue:
         """Remove what the applier owned last time, no longer applies, and nobody else owns."""
         if last is None or last.set.empty():
             return merged
@@ -164,18 +192,22 @@ class Updater:
         except NoCorrespondingType:
             return merged
         atom = converted.atom
-        pruned = TypedValue(remove_items(converted.value, ensure_named_fields_are_members(last.set, atom), atom), atom)
+        pruned = TypedValue(
+            remove_items(converted.value, ensure_named_fields_are_members(last.set, atom), atom), atom
+        )
         pruned = self._add_back_owned(converted, pruned, last.api_version, managers)
         pruned = self._add_back_dangling(converted, pruned, last)
         return self.converter.convert(pruned, managers[applier].api_version)
 
-    def _add_back_owned(self, merged: TypedValue, pruned: TypedValue, pruned_version: str,
-                        managers: ManagedFields) -> TypedValue:
+    def _add_back_owned(
+        self, merged: TypedValue, pruned: TypedValue, pruned_version: str, managers: ManagedFields
+    ) -> TypedValue:
         by_version: dict[str, Set] = {}
         for vs in managers.values():
             by_version[vs.api_version] = by_version.get(vs.api_version, Set()).union(vs.set)
         ordered = ([pruned_version] if pruned_version in by_version else []) + [
-            v for v in by_version if v != pruned_version]
+            v for v in by_version if v != pruned_version
+        ]
         for version in ordered:
             try:
                 merged_v = self.converter.convert(merged, version)
@@ -187,7 +219,10 @@ class Updater:
             pruned_set = ensure_named_fields_are_members(to_field_set(pruned_v.value, atom), atom)
             managed = ensure_named_fields_are_members(by_version[version], atom)
             keep = pruned_set.union(managed)
-            merged, pruned = merged_v, TypedValue(remove_items(merged_v.value, merged_set.difference(keep), atom), atom)
+            merged, pruned = (
+                merged_v,
+                TypedValue(remove_items(merged_v.value, merged_set.difference(keep), atom), atom),
+            )
         return pruned
 
     def _add_back_dangling(self, merged: TypedValue, pruned: TypedValue, last: VersionedSet) -> TypedValue:
@@ -211,7 +246,9 @@ class Updater:
             except NoCorrespondingType:
                 continue
             reconciled = reconcile_field_set(vs.set, converted.atom)
-            result[manager] = vs if reconciled is None else VersionedSet(reconciled, vs.api_version, vs.applied)
+            result[manager] = (
+                vs if reconciled is None else VersionedSet(reconciled, vs.api_version, vs.applied)
+            )
         return result
 
 

@@ -115,8 +115,18 @@ def to_string(value: Any) -> str:
 
 # --- encoding/json, as json-iterator's standard-library mode writes it -------------------------
 
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t",
-            "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
 _PLAIN = frozenset(chr(c) for c in range(0x20, 0x7F)) - set(_ESCAPES)
 
 
@@ -147,7 +157,7 @@ def json_float(number: float) -> str:
         text = format(decimal.Decimal(repr(number)), "f")
         return text.rstrip("0").rstrip(".") if "." in text else text
     mantissa, _, exponent = repr(number).partition("e")
-    mantissa = mantissa[:-2] if mantissa.endswith(".0") else mantissa
+    mantissa = mantissa.removesuffix(".0")
     digits = int(exponent.lstrip("+-"))
     if exponent.startswith("-"):
         return f"{mantissa}e-{digits}"  # Go cleans e-07 up to e-7, but keeps e+21

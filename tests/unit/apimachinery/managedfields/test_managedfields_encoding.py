@@ -13,12 +13,25 @@ from kapiserver.apimachinery.managedfields import conflict, fieldpath, fieldsv1,
 from kapiserver.apimachinery.managedfields.updater import Conflict, Conflicts
 
 
-@pytest.mark.parametrize("text", [
-    "i:0", "i:1234", "f:", "f:spec", "f:more-complicated-string", 'k:{"name":"my-container"}',
-    'k:{"port":"8080","protocol":"TCP"}', 'k:{"optionalField":null}',
-    'k:{"jsonField":{"A":1,"B":null,"C":"D","E":{"F":"G"}}}', 'k:{"listField":["1","2","3"]}',
-    "v:null", 'v:"some-string"', "v:1234", 'v:{"some":"json"}',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i:0",
+        "i:1234",
+        "f:",
+        "f:spec",
+        "f:more-complicated-string",
+        'k:{"name":"my-container"}',
+        'k:{"port":"8080","protocol":"TCP"}',
+        'k:{"optionalField":null}',
+        'k:{"jsonField":{"A":1,"B":null,"C":"D","E":{"F":"G"}}}',
+        'k:{"listField":["1","2","3"]}',
+        "v:null",
+        'v:"some-string"',
+        "v:1234",
+        'v:{"some":"json"}',
+    ],
+)
 def test_path_element_round_trip(text: str) -> None:
     assert fieldsv1.serialize_path_element(fieldsv1.deserialize_path_element(text)) == text
 
@@ -29,8 +42,20 @@ def test_path_element_unknown_type_is_ignored() -> None:
     assert fieldsv1.fields_to_set({"r:Hello": {}, "f:a": {}}) == fieldpath.Set.of(("a",))
 
 
-@pytest.mark.parametrize("text", ["", "no-colon", "i:index is not a number", "i:1.23", "i:", "v:invalid json", "v:",
-                                  "k:invalid json", 'k:{"name":invalid}'])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "no-colon",
+        "i:index is not a number",
+        "i:1.23",
+        "i:",
+        "v:invalid json",
+        "v:",
+        "k:invalid json",
+        'k:{"name":invalid}',
+    ],
+)
 def test_path_element_errors(text: str) -> None:
     with pytest.raises(fieldsv1.FieldsError):
         fieldsv1.deserialize_path_element(text)
@@ -51,14 +76,20 @@ def test_fields_are_written_in_structured_merge_diff_order() -> None:
         ("metadata", "finalizers", fieldpath.value_element("b")),
         ("metadata", "finalizers", fieldpath.value_element("a")),
         ("metadata", "finalizers", fieldpath.value_element(2)),
-        ("data", "<x>&y"), ("data", "a.b"), ("apiVersion",), ("z", fieldpath.index_element(10)),
-        ("z", fieldpath.index_element(2)))
+        ("data", "<x>&y"),
+        ("data", "a.b"),
+        ("apiVersion",),
+        ("z", fieldpath.index_element(10)),
+        ("z", fieldpath.index_element(2)),
+    )
     out = orjson.dumps(fieldsv1.set_to_fields(s)).decode()
-    assert out == ('{"f:apiVersion":{},"f:data":{"f:<x>&y":{},"f:a.b":{}},'
-                   '"f:metadata":{"f:finalizers":{"v:2":{},"v:\\"a\\"":{},"v:\\"b\\"":{}}},'
-                   '"f:spec":{"f:ports":{"k:{\\"port\\":80,\\"protocol\\":\\"TCP\\"}":{".":{},"f:port":{}},'
-                   '"k:{\\"port\\":443,\\"protocol\\":\\"TCP\\"}":{}}},'
-                   '"f:z":{"i:2":{},"i:10":{}}}')
+    assert out == (
+        '{"f:apiVersion":{},"f:data":{"f:<x>&y":{},"f:a.b":{}},'
+        '"f:metadata":{"f:finalizers":{"v:2":{},"v:\\"a\\"":{},"v:\\"b\\"":{}}},'
+        '"f:spec":{"f:ports":{"k:{\\"port\\":80,\\"protocol\\":\\"TCP\\"}":{".":{},"f:port":{}},'
+        '"k:{\\"port\\":443,\\"protocol\\":\\"TCP\\"}":{}}},'
+        '"f:z":{"i:2":{},"i:10":{}}}'
+    )
 
 
 def test_key_values_use_go_json() -> None:
@@ -136,28 +167,56 @@ def test_entries_are_written_in_go_struct_order() -> None:
     assert list(entry) == ["manager", "operation", "apiVersion", "fieldsType", "fieldsV1", "subresource"]
 
 
-@pytest.mark.parametrize("entry,problem", [
-    ({"operation": "Apply", "apiVersion": "v1", "fieldsType": "FieldsV1"}, None),
-    ({"operation": "", "apiVersion": "v1", "fieldsType": "FieldsV1"}, "operation must be `Apply` or `Update`"),
-    ({"operation": "Apply", "apiVersion": "", "fieldsType": "FieldsV1"}, "apiVersion must not be empty"),
-    ({"operation": "Apply", "apiVersion": "v1"}, "missing fieldsType in managed fields entry 0"),
-    ({"operation": "Apply", "apiVersion": "v1", "fieldsType": "FieldsV2"},
-     'invalid fieldsType "FieldsV2" in managed fields entry 0'),
-])
+@pytest.mark.parametrize(
+    "entry,problem",
+    [
+        ({"operation": "Apply", "apiVersion": "v1", "fieldsType": "FieldsV1"}, None),
+        (
+            {"operation": "", "apiVersion": "v1", "fieldsType": "FieldsV1"},
+            "operation must be `Apply` or `Update`",
+        ),
+        ({"operation": "Apply", "apiVersion": "", "fieldsType": "FieldsV1"}, "apiVersion must not be empty"),
+        ({"operation": "Apply", "apiVersion": "v1"}, "missing fieldsType in managed fields entry 0"),
+        (
+            {"operation": "Apply", "apiVersion": "v1", "fieldsType": "FieldsV2"},
+            'invalid fieldsType "FieldsV2" in managed fields entry 0',
+        ),
+    ],
+)
 def test_validate_managed_fields(entry: dict[str, Any], problem: str | None) -> None:
     assert managed.validate_managed_fields([entry]) == problem
 
 
-@pytest.mark.parametrize("entry,identifier", [
-    ({"apiVersion": "v1", "fieldsV1": {"f:apiVersion": {}}, "manager": "foo", "operation": "Update",
-      "time": "2001-02-03T04:05:06Z"}, '{"manager":"foo","operation":"Update","apiVersion":"v1"}'),
-    ({"apiVersion": "v1", "manager": "foo", "operation": "Apply"}, '{"manager":"foo","operation":"Apply"}'),
-    ({"apiVersion": "v1", "manager": "foo", "operation": "Apply", "subresource": "scale"},
-     '{"manager":"foo","operation":"Apply","subresource":"scale"}'),
-])
+@pytest.mark.parametrize(
+    "entry,identifier",
+    [
+        (
+            {
+                "apiVersion": "v1",
+                "fieldsV1": {"f:apiVersion": {}},
+                "manager": "foo",
+                "operation": "Update",
+                "time": "2001-02-03T04:05:06Z",
+            },
+            '{"manager":"foo","operation":"Update","apiVersion":"v1"}',
+        ),
+        (
+            {"apiVersion": "v1", "manager": "foo", "operation": "Apply"},
+            '{"manager":"foo","operation":"Apply"}',
+        ),
+        (
+            {"apiVersion": "v1", "manager": "foo", "operation": "Apply", "subresource": "scale"},
+            '{"manager":"foo","operation":"Apply","subresource":"scale"}',
+        ),
+    ],
+)
 def test_build_manager_identifier(entry: dict[str, Any], identifier: str) -> None:
-    assert managed.build_manager_identifier(entry["manager"], entry["operation"], entry["apiVersion"],
-                                            entry.get("subresource", "")) == identifier
+    assert (
+        managed.build_manager_identifier(
+            entry["manager"], entry["operation"], entry["apiVersion"], entry.get("subresource", "")
+        )
+        == identifier
+    )
 
 
 def _sorted(entries: list[dict[str, Any]]) -> list[tuple[str, str, str | None]]:
@@ -168,24 +227,44 @@ def _sorted(entries: list[dict[str, Any]]) -> list[tuple[str, str, str | None]]:
 
 def test_sort_encoded_managed_fields() -> None:
     t1, t2, t3 = "2001-01-01T01:00:00Z", "2002-01-01T01:00:00Z", "2003-01-01T01:00:00Z"
-    assert _sorted([{"manager": "a", "operation": "Apply", "time": t1}, {"manager": "b", "operation": "Apply"},
-                    {"manager": "a", "operation": "Update"}]) == [
-        ("b", "Apply", None), ("a", "Apply", t1), ("a", "Update", None)]
-    assert _sorted([{"manager": "c", "operation": "Update", "time": t3}, {"manager": "b", "operation": "Update",
-                    "time": t2}, {"manager": "a", "operation": "Update", "time": t2}]) == [
-        ("a", "Update", t2), ("b", "Update", t2), ("c", "Update", t3)]
+    assert _sorted(
+        [
+            {"manager": "a", "operation": "Apply", "time": t1},
+            {"manager": "b", "operation": "Apply"},
+            {"manager": "a", "operation": "Update"},
+        ]
+    ) == [("b", "Apply", None), ("a", "Apply", t1), ("a", "Update", None)]
+    assert _sorted(
+        [
+            {"manager": "c", "operation": "Update", "time": t3},
+            {"manager": "b", "operation": "Update", "time": t2},
+            {"manager": "a", "operation": "Update", "time": t2},
+        ]
+    ) == [("a", "Update", t2), ("b", "Update", t2), ("c", "Update", t3)]
 
 
 def test_times_are_written_in_utc_seconds() -> None:
-    entries = [{"manager": "a", "operation": "Update", "apiVersion": "v1", "time": "2001-02-03T05:05:06.789+01:00",
-                "fieldsType": "FieldsV1", "fieldsV1": {"f:x": {}}}]
+    entries = [
+        {
+            "manager": "a",
+            "operation": "Update",
+            "apiVersion": "v1",
+            "time": "2001-02-03T05:05:06.789+01:00",
+            "fieldsType": "FieldsV1",
+            "fieldsV1": {"f:x": {}},
+        }
+    ]
     (entry,) = managed.encode_managed_fields(managed.decode_managed_fields(entries))  # type: ignore[misc]
     assert entry["time"] == "2001-02-03T04:05:06Z"
 
 
 def test_reset_forms() -> None:
     assert managed.is_reset([]) and managed.is_reset([{}]) and managed.is_reset([{"manager": ""}])
-    assert not managed.is_reset(None) and not managed.is_reset([{"manager": "a"}]) and not managed.is_reset([{}, {}])
+    assert (
+        not managed.is_reset(None)
+        and not managed.is_reset([{"manager": "a"}])
+        and not managed.is_reset([{}, {}])
+    )
 
 
 def _conflicts(*items: tuple[str, tuple[str, ...]]) -> Conflicts:
@@ -193,38 +272,78 @@ def _conflicts(*items: tuple[str, tuple[str, ...]]) -> Conflicts:
 
 
 def test_conflict_error_one() -> None:
-    err = conflict.new_conflict_error(_conflicts(
-        ('{"manager":"foo","operation":"Update","apiVersion":"v1","time":"2001-02-03T04:05:06Z"}', ("spec", "replicas"))))
+    err = conflict.new_conflict_error(
+        _conflicts(
+            (
+                '{"manager":"foo","operation":"Update","apiVersion":"v1","time":"2001-02-03T04:05:06Z"}',
+                ("spec", "replicas"),
+            )
+        )
+    )
     assert err.status == {
-        "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
         "message": 'Apply failed with 1 conflict: conflict with "foo" using v1 at 2001-02-03T04:05:06Z: .spec.replicas',
         "reason": "Conflict",
-        "details": {"causes": [{"reason": "FieldManagerConflict",
-                                "message": 'conflict with "foo" using v1 at 2001-02-03T04:05:06Z',
-                                "field": ".spec.replicas"}]},
-        "code": 409}
+        "details": {
+            "causes": [
+                {
+                    "reason": "FieldManagerConflict",
+                    "message": 'conflict with "foo" using v1 at 2001-02-03T04:05:06Z',
+                    "field": ".spec.replicas",
+                }
+            ]
+        },
+        "code": 409,
+    }
 
 
 def test_conflict_error_several() -> None:
-    err = conflict.new_conflict_error(_conflicts(
-        ('{"manager":"foo","operation":"Update","apiVersion":"v1","time":"2001-02-03T04:05:06Z"}', ("spec", "replicas")),
-        ('{"manager":"bar","operation":"Apply"}', ("metadata", "labels", "app"))))
-    assert err.message == ('Apply failed with 2 conflicts: conflicts with "bar":\n- .metadata.labels.app\n'
-                           'conflicts with "foo" using v1 at 2001-02-03T04:05:06Z:\n- .spec.replicas')
+    err = conflict.new_conflict_error(
+        _conflicts(
+            (
+                '{"manager":"foo","operation":"Update","apiVersion":"v1","time":"2001-02-03T04:05:06Z"}',
+                ("spec", "replicas"),
+            ),
+            ('{"manager":"bar","operation":"Apply"}', ("metadata", "labels", "app")),
+        )
+    )
+    assert err.message == (
+        'Apply failed with 2 conflicts: conflicts with "bar":\n- .metadata.labels.app\n'
+        'conflicts with "foo" using v1 at 2001-02-03T04:05:06Z:\n- .spec.replicas'
+    )
     assert [c["message"] for c in err.status["details"]["causes"]] == [
-        'conflict with "foo" using v1 at 2001-02-03T04:05:06Z', 'conflict with "bar"']
+        'conflict with "foo" using v1 at 2001-02-03T04:05:06Z',
+        'conflict with "bar"',
+    ]
 
 
 def test_conflict_error_subresource() -> None:
-    err = conflict.new_conflict_error(_conflicts(
-        ('{"manager":"foo","operation":"Update","subresource":"scale","apiVersion":"v1",'
-         '"time":"2001-02-03T04:05:06Z"}', ("spec", "replicas"))))
-    assert err.message == ('Apply failed with 1 conflict: conflict with "foo" with subresource "scale" using v1 at '
-                           '2001-02-03T04:05:06Z: .spec.replicas')
+    manager = (
+        '{"manager":"foo","operation":"Update","subresource":"scale","apiVersion":"v1",'
+        '"time":"2001-02-03T04:05:06Z"}'
+    )
+    err = conflict.new_conflict_error(_conflicts((manager, ("spec", "replicas"))))
+    assert err.message == (
+        'Apply failed with 1 conflict: conflict with "foo" with subresource "scale" using v1 at '
+        "2001-02-03T04:05:06Z: .spec.replicas"
+    )
 
 
 def test_path_strings() -> None:
-    path = ("spec", "containers", fieldpath.key_element([("name", "c")]), "ports",
-            fieldpath.key_element([("containerPort", 80), ("protocol", "TCP")]), "x", fieldpath.value_element("a"),
-            fieldpath.index_element(3))
-    assert fieldpath.path_string(path) == '.spec.containers[name="c"].ports[containerPort=80,protocol="TCP"].x[="a"][3]'
+    path = (
+        "spec",
+        "containers",
+        fieldpath.key_element([("name", "c")]),
+        "ports",
+        fieldpath.key_element([("containerPort", 80), ("protocol", "TCP")]),
+        "x",
+        fieldpath.value_element("a"),
+        fieldpath.index_element(3),
+    )
+    assert (
+        fieldpath.path_string(path)
+        == '.spec.containers[name="c"].ports[containerPort=80,protocol="TCP"].x[="a"][3]'
+    )

@@ -87,30 +87,56 @@ def test_update_apply_conflict() -> None:
     f = Harness("apps/v1", "Deployment")
     f.update(DEPLOYMENT, "fieldmanager_test")
     with pytest.raises(errors.StatusError) as failure:
-        f.apply(y('{"apiVersion": apps/v1, "kind": Deployment, "metadata": {"name": deployment}, '
-                  '"spec": {"replicas": 101}}'), "fieldmanager_conflict")
+        f.apply(
+            y(
+                '{"apiVersion": apps/v1, "kind": Deployment, "metadata": {"name": deployment}, '
+                '"spec": {"replicas": 101}}'
+            ),
+            "fieldmanager_conflict",
+        )
     code, message, causes = conflict_of(failure)
     assert code == 409 and failure.value.reason == "Conflict"
-    assert message == ('Apply failed with 1 conflict: conflict with "fieldmanager_test" using apps/v1: '
-                       '.spec.replicas')
-    assert causes == [{"reason": "FieldManagerConflict", "message": 'conflict with "fieldmanager_test" using apps/v1',
-                       "field": ".spec.replicas"}]
+    assert message == (
+        'Apply failed with 1 conflict: conflict with "fieldmanager_test" using apps/v1: .spec.replicas'
+    )
+    assert causes == [
+        {
+            "reason": "FieldManagerConflict",
+            "message": 'conflict with "fieldmanager_test" using apps/v1',
+            "field": ".spec.replicas",
+        }
+    ]
 
 
 def test_apply_strips_fields() -> None:
     f = Harness("apps/v1", "Deployment")
-    obj = {"apiVersion": "apps/v1", "kind": "Deployment",
-           "metadata": {"name": "b", "namespace": "b", "uid": "b", "generation": 0, "resourceVersion": "b",
-                        "creationTimestamp": "2024-01-01T00:00:00Z",
-                        "managedFields": [{"manager": "update", "operation": "Apply", "apiVersion": "apps/v1"}]}}
+    obj = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {
+            "name": "b",
+            "namespace": "b",
+            "uid": "b",
+            "generation": 0,
+            "resourceVersion": "b",
+            "creationTimestamp": "2024-01-01T00:00:00Z",
+            "managedFields": [{"manager": "update", "operation": "Apply", "apiVersion": "apps/v1"}],
+        },
+    }
     f.update(obj, "fieldmanager_test")
     assert f.managed() == []
 
 
-@pytest.mark.parametrize("body,message", [
-    ('{"apiVersion": apps/v1beta1, "kind": Deployment}', "invalid object type: apps/v1beta1, Kind=Deployment"),
-    ("{}", "invalid object type: /, Kind="),
-])
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        (
+            '{"apiVersion": apps/v1beta1, "kind": Deployment}',
+            "invalid object type: apps/v1beta1, Kind=Deployment",
+        ),
+        ("{}", "invalid object type: /, Kind="),
+    ],
+)
 def test_version_check(body: str, message: str) -> None:
     f = Harness("apps/v1", "Deployment")
     f.apply(y('{"apiVersion": apps/v1, "kind": Deployment}'), "fieldmanager_test")
@@ -164,10 +190,18 @@ def test_no_op_changes() -> None:
 @pytest.mark.parametrize("reset", [[], [{}]])
 def test_reset_managed_fields(reset: list[Any]) -> None:
     f = Harness("v1", "Pod")
-    f.apply(y('{"apiVersion": v1, "kind": Pod, "metadata": {"labels": {"a": "b"}}}'), "fieldmanager_test_apply")
+    f.apply(
+        y('{"apiVersion": v1, "kind": Pod, "metadata": {"labels": {"a": "b"}}}'), "fieldmanager_test_apply"
+    )
     meta.ensure_metadata(f.live)["uid"] = "uid"
-    f.update({"apiVersion": "v1", "kind": "Pod", "metadata": {"uid": "uid", "managedFields": reset,
-                                                               "labels": {"a": "b"}}}, "update_manager")
+    f.update(
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"uid": "uid", "managedFields": reset, "labels": {"a": "b"}},
+        },
+        "update_manager",
+    )
     assert f.managed() == []
 
 
@@ -179,11 +213,15 @@ def _with_last_applied(obj: dict[str, Any], text: str) -> dict[str, Any]:
 
 def test_server_side_apply_with_invalid_last_applied() -> None:
     f = Harness("apps/v1", "Deployment")
-    created = y("{apiVersion: apps/v1, kind: Deployment, metadata: {name: my-deployment, labels: {app: my-app-v1}},"
-                " spec: {replicas: 1}}")
+    created = y(
+        "{apiVersion: apps/v1, kind: Deployment, metadata: {name: my-deployment, labels: {app: my-app-v1}},"
+        " spec: {replicas: 1}}"
+    )
     f.update(_with_last_applied(created, "invalid-object"), "kubectl-client-side-apply-test")
-    applied = y("{apiVersion: apps/v1, kind: Deployment, metadata: {name: my-deployment, labels: {app: my-app-v2}},"
-                " spec: {replicas: 100}}")
+    applied = y(
+        "{apiVersion: apps/v1, kind: Deployment, metadata: {name: my-deployment, labels: {app: my-app-v2}},"
+        " spec: {replicas: 100}}"
+    )
     with pytest.raises(errors.StatusError) as failure:
         f.apply(applied, "kubectl")
     assert failure.value.code == 409
@@ -214,8 +252,10 @@ def test_interop_client_side_and_server_side_apply() -> None:
 
 def test_no_tracking_for_client_side_apply_until_first_apply() -> None:
     f = Harness("apps/v1", "Deployment")
-    base = y("{apiVersion: apps/v1, kind: Deployment, metadata: {name: my-deployment, labels: {app: my-app}},"
-             " spec: {replicas: 100}}")
+    base = y(
+        "{apiVersion: apps/v1, kind: Deployment, metadata: {name: my-deployment, labels: {app: my-app}},"
+        " spec: {replicas: 100}}"
+    )
     f.update(base, "test_kubectl_create")
     assert f.managed()
     stop = meta.deep_copy(base)
@@ -229,8 +269,10 @@ def test_no_tracking_for_client_side_apply_until_first_apply() -> None:
     assert f.managed() == []
     f.apply(base, "test_server_side_apply_without_upgrade")
     assert f.managers()[:2] == ["test_server_side_apply_without_upgrade", "before-first-apply"]
-    upgraded = y("{apiVersion: apps/v1, kind: Deployment, metadata: {name: my-deployment, labels: {app: my-app-v2}},"
-                 " spec: {replicas: 8}}")
+    upgraded = y(
+        "{apiVersion: apps/v1, kind: Deployment, metadata: {name: my-deployment, labels: {app: my-app-v2}},"
+        " spec: {replicas: 8}}"
+    )
     f.apply(upgraded, "kubectl")
     assert "my-app-v2" in meta.annotations(f.live)[LAST_APPLIED_CONFIG_ANNOTATION]
 
@@ -238,9 +280,15 @@ def test_no_tracking_for_client_side_apply_until_first_apply() -> None:
 def test_update_via_subresource_keeps_stored_managed_fields() -> None:
     f = Harness("v1", "Pod", "scale")
     obj = y('{"apiVersion": v1, "kind": Pod, "metadata": {"labels": {"a": "b"}}}')
-    obj["metadata"]["managedFields"] = [{"manager": "test", "operation": "Apply", "apiVersion": "apps/v1",
-                                         "fieldsType": "FieldsV1",
-                                         "fieldsV1": {"f:metadata": {"f:labels": {"f:another_field": {}}}}}]
+    obj["metadata"]["managedFields"] = [
+        {
+            "manager": "test",
+            "operation": "Apply",
+            "apiVersion": "apps/v1",
+            "fieldsType": "FieldsV1",
+            "fieldsV1": {"f:metadata": {"f:labels": {"f:another_field": {}}}},
+        }
+    ]
     f.update(obj, "fieldmanager_test_subresource")
     assert f.managers() == ["fieldmanager_test_subresource"]
     assert f.managed()[0]["subresource"] == "scale"
@@ -255,8 +303,13 @@ def test_no_op_apply_and_update_keep_managed_fields() -> None:
     initial = meta.deep_copy(DEPLOYMENT)
     del initial["spec"]["replicas"]
     f.apply(initial, "fieldmanager_z")
-    f.apply(y('{"apiVersion": apps/v1, "kind": Deployment, "metadata": {"name": deployment}, '
-              '"spec": {"replicas": 101}}'), "fieldmanager_b")
+    f.apply(
+        y(
+            '{"apiVersion": apps/v1, "kind": Deployment, "metadata": {"name": deployment}, '
+            '"spec": {"replicas": 101}}'
+        ),
+        "fieldmanager_b",
+    )
     before = meta.deep_copy(f.managed())
     f.apply(initial, "fieldmanager_z")
     assert f.managed() == before
@@ -272,8 +325,14 @@ def test_live_object_managed_fields_not_removed() -> None:
     f.apply(DEPLOYMENT, "fieldmanager_z")
     live = f.live
     snapshot = meta.deep_copy(live)
-    f.apply(y('{"apiVersion": apps/v1, "kind": Deployment, "metadata": {"name": deployment}, '
-              '"spec": {"replicas": 101}}'), "fieldmanager_z", force=True)
+    f.apply(
+        y(
+            '{"apiVersion": apps/v1, "kind": Deployment, "metadata": {"name": deployment}, '
+            '"spec": {"replicas": 101}}'
+        ),
+        "fieldmanager_z",
+        force=True,
+    )
     assert live == snapshot, "the live object handed in is never modified"
 
 
@@ -292,8 +351,11 @@ def test_create_records_the_creator_with_go_struct_fields() -> None:
             "f:selector": {},
             "f:template": {
                 "f:metadata": {"f:labels": {".": {}, "f:app": {}}},
-                "f:spec": {"f:containers": {'k:{"name":"nginx"}': {
-                    ".": {}, "f:image": {}, "f:name": {}, "f:resources": {}}}},
+                "f:spec": {
+                    "f:containers": {
+                        'k:{"name":"nginx"}': {".": {}, "f:image": {}, "f:name": {}, "f:resources": {}}
+                    }
+                },
             },
         },
     }
@@ -318,8 +380,13 @@ def test_apply_owns_only_what_it_sends() -> None:
 def test_apply_managed_fields_after_updates() -> None:
     """TestApplyManagedFields: the applier keeps its labels, the updater takes data.key."""
     f = Harness("v1", "ConfigMap")
-    f.apply(y('{"apiVersion": v1, "kind": ConfigMap, "metadata": {"name": test-cm, "namespace": default, '
-              '"labels": {"test-label": test}}, "data": {"key": value}}'), "apply_test")
+    f.apply(
+        y(
+            '{"apiVersion": v1, "kind": ConfigMap, "metadata": {"name": test-cm, "namespace": default, '
+            '"labels": {"test-label": test}}, "data": {"key": value}}'
+        ),
+        "apply_test",
+    )
     meta.ensure_metadata(f.live)["uid"] = "uid"
     changed = meta.deep_copy(f.live)
     changed["data"]["new-key"] = "value"
@@ -368,11 +435,13 @@ def test_apply_can_transfer_field_ownership_to_a_controller() -> None:
 def test_apply_removes_a_container_port() -> None:
     f = Harness("apps/v1", "Deployment")
     with_port = meta.deep_copy(DEPLOYMENT)
-    with_port["spec"]["template"]["spec"]["containers"][0]["ports"] = [{"containerPort": 80, "protocol": "TCP"}]
+    with_port["spec"]["template"]["spec"]["containers"][0]["ports"] = [
+        {"containerPort": 80, "protocol": "TCP"}
+    ]
     f.apply(with_port, "apply_test")
-    assert f.fields_of("apply_test")["f:spec"]["f:template"]["f:spec"]["f:containers"][
-        'k:{"name":"nginx"}']["f:ports"] == {'k:{"containerPort":80,"protocol":"TCP"}': {
-            ".": {}, "f:containerPort": {}, "f:protocol": {}}}
+    assert f.fields_of("apply_test")["f:spec"]["f:template"]["f:spec"]["f:containers"]['k:{"name":"nginx"}'][
+        "f:ports"
+    ] == {'k:{"containerPort":80,"protocol":"TCP"}': {".": {}, "f:containerPort": {}, "f:protocol": {}}}
     f.apply(DEPLOYMENT, "apply_test")
     assert "ports" not in f.live["spec"]["template"]["spec"]["containers"][0]
 
@@ -388,19 +457,28 @@ def test_port_key_takes_the_protocol_default() -> None:
 
 def test_multiple_conflicts_message() -> None:
     f = Harness("v1", "ConfigMap")
-    f.apply(y('{"apiVersion": v1, "kind": ConfigMap, "metadata": {"name": x}, "data": {"a": "1", "b": "2"}}'), "a")
+    f.apply(
+        y('{"apiVersion": v1, "kind": ConfigMap, "metadata": {"name": x}, "data": {"a": "1", "b": "2"}}'), "a"
+    )
     f.apply(y('{"apiVersion": v1, "kind": ConfigMap, "metadata": {"name": x}, "data": {"c": "3"}}'), "b")
     meta.ensure_metadata(f.live)["uid"] = "uid"
     changed = meta.deep_copy(f.live)
     changed["data"]["d"] = "4"
     f.update(changed, "c")
     with pytest.raises(errors.StatusError) as failure:
-        f.apply(y('{"apiVersion": v1, "kind": ConfigMap, "metadata": {"name": x}, '
-                  '"data": {"a": "x", "b": "y", "c": "z", "d": "w"}}'), "z")
+        f.apply(
+            y(
+                '{"apiVersion": v1, "kind": ConfigMap, "metadata": {"name": x}, '
+                '"data": {"a": "x", "b": "y", "c": "z", "d": "w"}}'
+            ),
+            "z",
+        )
     code, message, causes = conflict_of(failure)
     assert code == 409
-    assert message == ('Apply failed with 4 conflicts: conflicts with "a":\n- .data.a\n- .data.b\n'
-                       'conflicts with "b":\n- .data.c\nconflicts with "c" using v1:\n- .data.d')
+    assert message == (
+        'Apply failed with 4 conflicts: conflicts with "a":\n- .data.a\n- .data.b\n'
+        'conflicts with "b":\n- .data.c\nconflicts with "c" using v1:\n- .data.d'
+    )
     assert [c["field"] for c in causes] == [".data.a", ".data.b", ".data.c", ".data.d"]
     assert causes[3]["message"] == 'conflict with "c" using v1'
 
@@ -408,14 +486,19 @@ def test_multiple_conflicts_message() -> None:
 def test_forced_apply_takes_fields_and_drops_empty_managers() -> None:
     f = Harness("v1", "ConfigMap")
     f.apply(y('{"apiVersion": v1, "kind": ConfigMap, "metadata": {"name": x}, "data": {"a": "1"}}'), "a")
-    f.apply(y('{"apiVersion": v1, "kind": ConfigMap, "metadata": {"name": x}, "data": {"a": "2"}}'), "b", force=True)
+    f.apply(
+        y('{"apiVersion": v1, "kind": ConfigMap, "metadata": {"name": x}, "data": {"a": "2"}}'),
+        "b",
+        force=True,
+    )
     assert f.managers() == ["b"]
     assert f.live["data"] == {"a": "2"}
 
 
 def test_apply_atomic_list_and_map_are_owned_whole() -> None:
     f = Harness("v1", "Pod")
-    f.apply(y("""
+    f.apply(
+        y("""
 apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -423,7 +506,9 @@ spec:
   nodeSelector: {disk: ssd}
   containers:
   - {name: c, image: i, args: [a, b]}
-"""), "applier")
+"""),
+        "applier",
+    )
     spec = f.fields_of("applier")["f:spec"]
     assert spec["f:nodeSelector"] == {}
     assert spec["f:containers"]['k:{"name":"c"}']["f:args"] == {}
@@ -440,20 +525,27 @@ def test_set_lists_are_owned_per_value() -> None:
 def test_typed_errors_are_internal_errors() -> None:
     f = Harness("v1", "ConfigMap")
     with pytest.raises(errors.StatusError) as failure:
-        f.apply(y('{"apiVersion": v1, "kind": ConfigMap, "metadata": {"name": x, "namespace": ns}, "sops": {}}'), "m")
+        f.apply(
+            y('{"apiVersion": v1, "kind": ConfigMap, "metadata": {"name": x, "namespace": ns}, "sops": {}}'),
+            "m",
+        )
     assert failure.value.code == 500 and failure.value.reason == ""
-    assert failure.value.message == ("failed to create typed patch object (ns/x; /v1, Kind=ConfigMap): "
-                                     ".sops: field not declared in schema")
+    assert failure.value.message == (
+        "failed to create typed patch object (ns/x; /v1, Kind=ConfigMap): .sops: field not declared in schema"
+    )
     with pytest.raises(errors.StatusError) as failure:
         f.apply(y('{"apiVersion": v1, "kind": ConfigMap, "metadata": {"name": x}, "data": {"a": 1}}'), "m")
-    assert failure.value.message == ("failed to create typed patch object (/x; /v1, Kind=ConfigMap): .data.a: "
-                                     "expected string, got &value.valueUnstructured{Value:1}")
+    assert failure.value.message == (
+        "failed to create typed patch object (/x; /v1, Kind=ConfigMap): .data.a: "
+        "expected string, got &value.valueUnstructured{Value:1}"
+    )
 
 
 def test_duplicate_keys_in_applied_list_are_refused() -> None:
     f = Harness("v1", "Pod")
     with pytest.raises(errors.StatusError) as failure:
-        f.apply(y("""
+        f.apply(
+            y("""
 apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -462,9 +554,12 @@ spec:
   - name: c
     image: i
     env: [{name: A, value: "1"}, {name: A, value: "2"}]
-"""), "m")
+"""),
+            "m",
+        )
     assert failure.value.message.endswith(
-        '.spec.containers[name="c"].env: duplicate entries for key [name="A"]')
+        '.spec.containers[name="c"].env: duplicate entries for key [name="A"]'
+    )
 
 
 # --- capmanagers_test.go, skipnonapplied_test.go, managedfieldsupdater_test.go -------------------
@@ -483,26 +578,61 @@ def test_cap_managers_merges_the_oldest_entries() -> None:
 
 
 def _entry(name: str, version: str, hour: int, *fields: str) -> dict[str, Any]:
-    return {"manager": name, "operation": "Update", "apiVersion": version,
-            "time": f"2024-01-01T{hour:02d}:00:00Z", "fieldsType": "FieldsV1",
-            "fieldsV1": {f"f:{f}": {} for f in fields}}
+    return {
+        "manager": name,
+        "operation": "Update",
+        "apiVersion": version,
+        "time": f"2024-01-01T{hour:02d}:00:00Z",
+        "fieldsType": "FieldsV1",
+        "fieldsV1": {f"f:{f}": {} for f in fields},
+    }
 
 
-@pytest.mark.parametrize("entries,expected", [
-    ([_entry("update-manager1", "v1", 1, "a"), _entry("update-manager2", "v1", 2, "b"),
-      _entry("update-manager3", "v1", 3, "c"), _entry("update-manager4", "v1", 4, "d")],
-     [_entry("ancient-changes", "v1", 2, "a", "b"), _entry("update-manager3", "v1", 3, "c"),
-      _entry("update-manager4", "v1", 4, "d")]),
-    ([_entry("ancient-changes", "v1", 2, "a", "b"), _entry("update-manager3", "v1", 3, "c"),
-      _entry("update-manager4", "v1", 4, "d"), _entry("update-manager5", "v1", 5, "e")],
-     [_entry("ancient-changes", "v1", 3, "a", "b", "c"), _entry("update-manager4", "v1", 4, "d"),
-      _entry("update-manager5", "v1", 5, "e")]),
-    ([_entry("update-manager1", "v1", 1, "a"), _entry("update-manager2", "v2", 2, "b"),
-      _entry("update-manager3", "v1", 3, "c"), _entry("update-manager4", "v1", 4, "d"),
-      _entry("update-manager5", "v1", 5, "e")],
-     [_entry("update-manager2", "v2", 2, "b"), _entry("ancient-changes", "v1", 4, "a", "c", "d"),
-      _entry("update-manager5", "v1", 5, "e")]),
-])
+@pytest.mark.parametrize(
+    "entries,expected",
+    [
+        (
+            [
+                _entry("update-manager1", "v1", 1, "a"),
+                _entry("update-manager2", "v1", 2, "b"),
+                _entry("update-manager3", "v1", 3, "c"),
+                _entry("update-manager4", "v1", 4, "d"),
+            ],
+            [
+                _entry("ancient-changes", "v1", 2, "a", "b"),
+                _entry("update-manager3", "v1", 3, "c"),
+                _entry("update-manager4", "v1", 4, "d"),
+            ],
+        ),
+        (
+            [
+                _entry("ancient-changes", "v1", 2, "a", "b"),
+                _entry("update-manager3", "v1", 3, "c"),
+                _entry("update-manager4", "v1", 4, "d"),
+                _entry("update-manager5", "v1", 5, "e"),
+            ],
+            [
+                _entry("ancient-changes", "v1", 3, "a", "b", "c"),
+                _entry("update-manager4", "v1", 4, "d"),
+                _entry("update-manager5", "v1", 5, "e"),
+            ],
+        ),
+        (
+            [
+                _entry("update-manager1", "v1", 1, "a"),
+                _entry("update-manager2", "v2", 2, "b"),
+                _entry("update-manager3", "v1", 3, "c"),
+                _entry("update-manager4", "v1", 4, "d"),
+                _entry("update-manager5", "v1", 5, "e"),
+            ],
+            [
+                _entry("update-manager2", "v2", 2, "b"),
+                _entry("ancient-changes", "v1", 4, "a", "c", "d"),
+                _entry("update-manager5", "v1", 5, "e"),
+            ],
+        ),
+    ],
+)
 def test_cap_update_managers(entries: list[dict[str, Any]], expected: list[dict[str, Any]]) -> None:
     cap = layers.CapManagersManager(None, 3)  # type: ignore[arg-type]
     managed = mf.managed.decode_managed_fields(entries)
@@ -512,8 +642,14 @@ def test_cap_update_managers(entries: list[dict[str, Any]], expected: list[dict[
 def test_twenty_updaters_leave_eleven_entries() -> None:
     """TestApplyGroupsManySeparateUpdates."""
     f = Harness("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration")
-    f.apply({"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingWebhookConfiguration",
-             "metadata": {"name": "webhook", "labels": {"applier": "true"}}}, "apply_test")
+    f.apply(
+        {
+            "apiVersion": "admissionregistration.k8s.io/v1",
+            "kind": "ValidatingWebhookConfiguration",
+            "metadata": {"name": "webhook", "labels": {"applier": "true"}},
+        },
+        "apply_test",
+    )
     meta.ensure_metadata(f.live)["uid"] = "uid"
     for i in range(20):
         changed = meta.deep_copy(f.live)

@@ -52,8 +52,11 @@ def _root(case: dict[str, Any]) -> schema.Atom:
 
 
 def _cases(kind: str, items: str) -> list[Any]:
-    return [pytest.param(case, i, item, id=f"{case['name']}-{i}")
-            for case in CASES[kind] for i, item in enumerate(case[items])]
+    return [
+        pytest.param(case, i, item, id=f"{case['name']}-{i}")
+        for case in CASES[kind]
+        for i, item in enumerate(case[items])
+    ]
 
 
 @pytest.mark.parametrize("case,index,triplet", _cases("merge", "triplets"))

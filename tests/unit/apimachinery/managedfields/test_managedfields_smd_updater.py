@@ -57,7 +57,7 @@ def _ignored(case: dict[str, Any]) -> dict[str, fieldpath.Set] | None:
     spec = case.get("IgnoreFilter") or case.get("IgnoredFields")
     if spec is None:
         return None
-    return {version: _set(f["exclude"] if "exclude" in f else f) for version, f in spec.items()}
+    return {version: _set(f.get("exclude", f)) for version, f in spec.items()}
 
 
 def _run(case: dict[str, Any]) -> tuple[Any, dict[str, VersionedSet]]:
@@ -70,21 +70,26 @@ def _run(case: dict[str, Any]) -> tuple[Any, dict[str, VersionedSet]]:
         obj = _load(op["Object"])
         if op["op"] == "Update":
             typed.validate(obj, atom, allow_duplicates=True)
-            managers = updater.update(TypedValue(live, atom), TypedValue(obj, atom), version, managers, op["Manager"])
+            managers = updater.update(
+                TypedValue(live, atom), TypedValue(obj, atom), version, managers, op["Manager"]
+            )
             live = obj
             continue
         typed.validate(obj, atom)
         force = op["op"] == "ForceApply"
         expected = op.get("Conflicts")
         try:
-            new, managers = updater.apply(TypedValue(live, atom), TypedValue(obj, atom), version, managers,
-                                          op["Manager"], force)
+            new, managers = updater.apply(
+                TypedValue(live, atom), TypedValue(obj, atom), version, managers, op["Manager"], force
+            )
         except Conflicts as conflicts:
             if expected is None:
                 raise
             got = {(c.manager, fieldpath.path_string(c.path)) for c in conflicts.conflicts}
-            want = {(c["Manager"], fieldpath.path_string(_set({"set": [c["Path"]]}).iterate().__next__()))
-                    for c in expected}
+            want = {
+                (c["Manager"], fieldpath.path_string(_set({"set": [c["Path"]]}).iterate().__next__()))
+                for c in expected
+            }
             assert got == want
             continue
         assert not expected, f"expected conflicts {expected}"
