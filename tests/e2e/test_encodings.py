@@ -8,7 +8,6 @@ import json
 import struct
 from typing import Any
 
-import pytest
 import yaml
 from harness import Server
 
@@ -264,12 +263,6 @@ def test_partial_object_metadata(server: Server, ns: str) -> None:
 # -- JSON as Go writes it --------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Go's encoder drops empty maps under omitempty (ObjectMeta.labels, "
-    ".annotations, ConfigMap.data): a create with {} answers and stores no such keys; kapiserver "
-    "keeps {} (decoding does not normalise to the Go zero value)",
-)
 def test_empty_maps_are_omitted_as_go_omits_them(server: Server, ns: str) -> None:
     body = {
         "apiVersion": "v1",
@@ -282,11 +275,6 @@ def test_empty_maps_are_omitted_as_go_omits_them(server: Server, ns: str) -> Non
     assert "labels" not in created["metadata"] and "annotations" not in created["metadata"], created
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cosmetic: Go encodes struct fields in declaration order (kind, apiVersion, "
-    "metadata, spec, status); kapiserver writes apiVersion first and status before spec",
-)
 def test_json_response_field_order(server: Server, ns: str) -> None:
     """Byte-level parity with kube-apiserver's JSON, for tools that compare raw bodies."""
     raw = server.request("GET", f"/api/v1/namespaces/{ns}").body

@@ -167,11 +167,6 @@ def test_label_annotate_and_delete(server: Server, ns: str) -> None:
     assert k("-n", ns, "get", "cm", check=False).stderr == f"No resources found in {ns} namespace.\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="upstream encodes ObjectMeta.labels/annotations with omitempty: after "
-    "removing the last label or annotation the object has no labels/annotations key, not {}",
-)
 def test_removing_the_last_label_leaves_no_empty_map(server: Server, ns: str) -> None:
     k = server.kubectl
     k("-n", ns, "create", "cm", "x")
