@@ -74,6 +74,9 @@ class ResourceSpec:
     excluded_verbs: tuple[str, ...] = ()
     # A custom REST object instead of the generic Store (review APIs, tokenrequest, ...).
     rest_factory: Callable[["ResourceSpec", "Storage"], Any] | None = None
+    # The version objects are stored at when another version of the group owns the storage
+    # ("" = this one): discovery's storageVersionHash names it (registry/conversion.py).
+    storage_version: str = ""
 
     @property
     def api_version(self) -> str:
@@ -107,6 +110,8 @@ class ResourceSpec:
 
     @property
     def storage_version_hash(self) -> str:
-        """upstream discovery.StorageVersionHash: 8 bytes of sha256("<group>/<version>/<kind>"), base64."""
-        digest = hashlib.sha256(f"{self.group}/{self.version}/{self.kind}".encode()).digest()
+        """upstream discovery.StorageVersionHash: 8 bytes of sha256("<group>/<version>/<kind>"), base64,
+        of the storage version."""
+        version = self.storage_version or self.version
+        digest = hashlib.sha256(f"{self.group}/{version}/{self.kind}".encode()).digest()
         return base64.b64encode(digest[:8]).decode()
