@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kapiserver.registry import coordination, core
+from kapiserver.registry import coordination, core, discovery, networking
 from kapiserver.registry.provider import StorageProvider
 from kapiserver.server.config import Config
 from kapiserver.server.genericapiserver import Delegate, GenericAPIServer
@@ -22,6 +22,8 @@ def storage_providers(event_ttl_seconds: int = core.DEFAULT_EVENT_TTL_SECONDS) -
     return [
         core.provider(event_ttl_seconds),
         coordination.provider(),
+        discovery.provider(),
+        networking.provider(),
     ]
 
 
