@@ -90,8 +90,8 @@ def test_scheduling_gates_may_only_be_removed_and_gated_node_selector_may_grow()
         "spec.schedulingGates[2].name: Forbidden: only deletion is allowed, but found new scheduling gate 'c'"]
     assert update(old, lambda p: p["spec"]["nodeSelector"].update(y="2")) == []
     errs = update(old, lambda p: p["spec"].update(nodeSelector={"x": "2"}))
-    assert errs == ['spec.nodeSelector: Invalid value: {"x":"2"}: only additions to spec.nodeSelector are allowed '
-                    "(no mutations or deletions)"]
+    assert errs == [('spec.nodeSelector: Invalid value: {"x":"2"}: only additions to spec.nodeSelector are allowed '
+                    "(no mutations or deletions)")]
 
 
 def test_negative_grace_period_may_become_one() -> None:
@@ -123,8 +123,8 @@ def test_status_update_rules() -> None:
     assert status_update(old, lambda p: p["status"]["containerStatuses"][0].update(state={"running": {}})) == [
         "status.containerStatuses[0].state: Forbidden: may not be transitioned to non-terminated state"]
     assert status_update(old, lambda p: p["status"].update(podIPs=[{"ip": "10.0.0.1"}, {"ip": "10.0.0.2"}])) == [
-        'status.podIPs: Invalid value: [{"ip":"10.0.0.1"},{"ip":"10.0.0.2"}]: may specify no more than one IP for '
-        "each IP family"]
+        ('status.podIPs: Invalid value: [{"ip":"10.0.0.1"},{"ip":"10.0.0.2"}]: may specify no more than one IP for '
+        "each IP family")]
 
 
 def test_ephemeral_containers_may_be_added_not_changed() -> None:

@@ -74,8 +74,8 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], list[str]]] = [
     ("duplicate port names", ctr(ports=[{"name": "web", "containerPort": 80}, {"name": "web", "containerPort": 81}]),
      ['spec.containers[0].ports[1].name: Duplicate value: "web"']),
     ("bad port name", ctr(ports=[{"name": "Web", "containerPort": 80}]),
-     ['spec.containers[0].ports[0].name: Invalid value: "Web": must contain only alpha-numeric characters '
-      '(a-z, 0-9), and hyphens (-)']),
+     [('spec.containers[0].ports[0].name: Invalid value: "Web": must contain only alpha-numeric characters '
+      '(a-z, 0-9), and hyphens (-)')]),
     ("bad protocol", ctr(ports=[{"containerPort": 80, "protocol": "HTTP"}]),
      ['spec.containers[0].ports[0].protocol: Unsupported value: "HTTP": supported values: "SCTP", "TCP", "UDP"']),
     ("host port conflict", spec(containers=[
@@ -84,27 +84,27 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], list[str]]] = [
      ['spec.containers[1].ports[0].hostPort: Duplicate value: "TCP//8080"']),
     ("env name missing", ctr(env=[{"value": "x"}]), ["spec.containers[0].env[0].name: Required value"]),
     ("env name with =", ctr(env=[{"name": "A=B"}]),
-     ['spec.containers[0].env[0].name: Invalid value: "A=B": a valid environment variable name must consist only '
-      "of printable ASCII characters other than '='"]),
+     [('spec.containers[0].env[0].name: Invalid value: "A=B": a valid environment variable name must consist only '
+      "of printable ASCII characters other than '='")]),
     ("env valueFrom empty", ctr(env=[{"name": "A", "valueFrom": {}}]),
-     ['spec.containers[0].env[0].valueFrom: Invalid value: "": must specify one of: `fieldRef`, `resourceFieldRef`, '
-      "`configMapKeyRef` or `secretKeyRef`"]),
+     [('spec.containers[0].env[0].valueFrom: Invalid value: "": must specify one of: `fieldRef`, `resourceFieldRef`, '
+      "`configMapKeyRef` or `secretKeyRef`")]),
     ("env value and valueFrom", ctr(env=[{"name": "A", "value": "x",
                                           "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}]),
      ['spec.containers[0].env[0].valueFrom: Invalid value: "": may not be specified when `value` is not empty']),
     ("env bad field path", ctr(env=[{"name": "A", "valueFrom": {"fieldRef": {"fieldPath": "spec.restartPolicy"}}}]),
-     ['spec.containers[0].env[0].valueFrom.fieldRef.fieldPath: Unsupported value: "spec.restartPolicy": supported '
+     [('spec.containers[0].env[0].valueFrom.fieldRef.fieldPath: Unsupported value: "spec.restartPolicy": supported '
       'values: "metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName", '
-      '"status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"']),
+      '"status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"')]),
     ("env unknown field label", ctr(env=[{"name": "A", "valueFrom": {"fieldRef": {"fieldPath": "metadata.foo"}}}]),
-     ['spec.containers[0].env[0].valueFrom.fieldRef.fieldPath: Invalid value: "metadata.foo": error converting '
-      "fieldPath: field label not supported: metadata.foo"]),
+     [('spec.containers[0].env[0].valueFrom.fieldRef.fieldPath: Invalid value: "metadata.foo": error converting '
+      "fieldPath: field label not supported: metadata.foo")]),
     ("env configMapKeyRef without key", ctr(env=[{"name": "A", "valueFrom": {"configMapKeyRef": {"name": "m"}}}]),
      ["spec.containers[0].env[0].valueFrom.configMapKeyRef.key: Required value"]),
     ("env resourceFieldRef bad divisor", ctr(env=[{"name": "A", "valueFrom": {"resourceFieldRef": {
         "resource": "limits.cpu", "divisor": "2"}}}]),
-     ['spec.containers[0].env[0].valueFrom.resourceFieldRef.divisor: Invalid value: "limits.cpu": only divisor\'s '
-      "values 1m and 1 are supported with the cpu resource"]),
+     [('spec.containers[0].env[0].valueFrom.resourceFieldRef.divisor: Invalid value: "limits.cpu": only divisor\'s '
+      "values 1m and 1 are supported with the cpu resource")]),
     ("envFrom without source", ctr(envFrom=[{"prefix": "P_"}]),
      ['spec.containers[0].envFrom: Invalid value: "": must specify one of: `configMapRef` or `secretRef`']),
     ("mount of unknown volume", ctr(volumeMounts=[{"name": "v", "mountPath": "/v"}]),
@@ -131,12 +131,12 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], list[str]]] = [
                       "must be a standard resource for containers")]),
     ("extended resource not whole", ctr(resources={"limits": {"example.com/gpu": "1500m"},
                                                    "requests": {"example.com/gpu": "1500m"}}),
-     ["spec.containers[0].resources.limits[example.com/gpu]: Invalid value: resource.Quantity{i:resource.int64Amount"
+     [("spec.containers[0].resources.limits[example.com/gpu]: Invalid value: resource.Quantity{i:resource.int64Amount"
       '{value:1500, scale:-3}, d:resource.infDecAmount{Dec:(*inf.Dec)(nil)}, s:"1500m", Format:"DecimalSI"}: must be '
-      "an integer",
-      "spec.containers[0].resources.requests[example.com/gpu]: Invalid value: resource.Quantity{i:resource.int64Amount"
+      "an integer"),
+      ("spec.containers[0].resources.requests[example.com/gpu]: Invalid value: resource.Quantity{i:resource.int64Amount"
       '{value:1500, scale:-3}, d:resource.infDecAmount{Dec:(*inf.Dec)(nil)}, s:"1500m", Format:"DecimalSI"}: must be '
-      "an integer"]),
+      "an integer")]),
     ("hugepages without cpu or memory", ctr(resources={"limits": {"hugepages-2Mi": "2Mi"}}),
      ["spec.containers[0].resources: Forbidden: HugePages require cpu or memory"]),
     ("probe without handler", ctr(livenessProbe={"initialDelaySeconds": 1}),
@@ -150,24 +150,24 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], list[str]]] = [
     ("negative probe period", ctr(startupProbe={"tcpSocket": {"port": 80}, "periodSeconds": -1}),
      ["spec.containers[0].startupProbe.periodSeconds: Invalid value: -1: must be greater than or equal to 0"]),
     ("http probe bad scheme", ctr(livenessProbe={"httpGet": {"port": 80, "scheme": "FTP"}}),
-     ['spec.containers[0].livenessProbe.httpGet.scheme: Unsupported value: "FTP": supported values: "HTTP", '
-      '"HTTPS"']),
+     [('spec.containers[0].livenessProbe.httpGet.scheme: Unsupported value: "FTP": supported values: "HTTP", '
+      '"HTTPS"')]),
     ("named probe port invalid", ctr(livenessProbe={"tcpSocket": {"port": "80"}}),
-     ['spec.containers[0].livenessProbe.tcpSocket.port: Invalid value: "80": must contain at least one letter '
-      "(a-z)"]),
+     [('spec.containers[0].livenessProbe.tcpSocket.port: Invalid value: "80": must contain at least one letter '
+      "(a-z)")]),
     ("sleep longer than grace", ctr(lifecycle={"preStop": {"sleep": {"seconds": 60}}}),
-     ["spec.containers[0].lifecycle.preStop.sleep: Invalid value: 60: must be non-negative and less than "
-      "terminationGracePeriodSeconds (30)"]),
+     [("spec.containers[0].lifecycle.preStop.sleep: Invalid value: 60: must be non-negative and less than "
+      "terminationGracePeriodSeconds (30)")]),
     ("pull policy", ctr(imagePullPolicy="Sometimes"),
-     ['spec.containers[0].imagePullPolicy: Unsupported value: "Sometimes": supported values: "Always", '
-      '"IfNotPresent", "Never"']),
+     [('spec.containers[0].imagePullPolicy: Unsupported value: "Sometimes": supported values: "Always", '
+      '"IfNotPresent", "Never"')]),
     ("termination message policy", ctr(terminationMessagePolicy="Log"),
-     ['spec.containers[0].terminationMessagePolicy: Unsupported value: "Log": supported values: "File", '
-      '"FallbackToLogsOnError"']),
+     [('spec.containers[0].terminationMessagePolicy: Unsupported value: "Log": supported values: "File", '
+      '"FallbackToLogsOnError"')]),
     ("init container probe", spec(initContainers=[{"name": "i", "image": "x", "readinessProbe": {
         "tcpSocket": {"port": 1}}}]),
-     ["spec.initContainers[0].readinessProbe: Forbidden: may not be set for init containers without "
-      "restartPolicy=Always"]),
+     [("spec.initContainers[0].readinessProbe: Forbidden: may not be set for init containers without "
+      "restartPolicy=Always")]),
     ("init restart policy", spec(initContainers=[{"name": "i", "image": "x", "restartPolicy": "Never"}]),
      ['spec.initContainers[0].restartPolicy: Unsupported value: "Never": supported values: "Always"']),
     ("ephemeral containers on create", spec(ephemeralContainers=[{"name": "e", "image": "x"}]),
@@ -175,14 +175,14 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], list[str]]] = [
     ("restart policy", spec(restartPolicy="Sometimes"),
      ['spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"']),
     ("dns policy", spec(dnsPolicy="Cluster"),
-     ['spec.dnsPolicy: Unsupported value: "Cluster": supported values: "ClusterFirstWithHostNet", "ClusterFirst", '
-      '"Default", "None"']),
+     [('spec.dnsPolicy: Unsupported value: "Cluster": supported values: "ClusterFirstWithHostNet", "ClusterFirst", '
+      '"Default", "None"')]),
     ("dns none without config", spec(dnsPolicy="None"),
      ["spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None"]),
     ("node selector value", spec(nodeSelector={"disk": "ssd!"}),
-     ['spec.nodeSelector: Invalid value: "ssd!": a valid label must be an empty string or consist of alphanumeric '
+     [('spec.nodeSelector: Invalid value: "ssd!": a valid label must be an empty string or consist of alphanumeric '
       "characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or "
-      "'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"]),
+      "'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")]),
     ("volume name duplicate", spec(volumes=[{"name": "v"}, {"name": "v"}]),
      ['spec.volumes[1].name: Duplicate value: "v"']),
     ("volume name missing", spec(volumes=[{"emptyDir": {}}]), ["spec.volumes[0].name: Required value"]),
@@ -191,22 +191,22 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], list[str]]] = [
     ("secret volume without name", spec(volumes=[{"name": "v", "secret": {}}]),
      ["spec.volumes[0].secret.secretName: Required value"]),
     ("configMap bad mode", spec(volumes=[{"name": "v", "configMap": {"name": "m", "defaultMode": 1000}}]),
-     ["spec.volumes[0].configMap.defaultMode: Invalid value: 1000: must be a number between 0 and 0777 (octal), "
-      "both inclusive"]),
+     [("spec.volumes[0].configMap.defaultMode: Invalid value: 1000: must be a number between 0 and 0777 (octal), "
+      "both inclusive")]),
     ("hostPath bad type", spec(volumes=[{"name": "v", "hostPath": {"path": "/x", "type": "Dir"}}]),
-     ['spec.volumes[0].hostPath.type: Unsupported value: "Dir": supported values: "", "BlockDevice", "CharDevice", '
-      '"Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket"']),
+     [('spec.volumes[0].hostPath.type: Unsupported value: "Dir": supported values: "", "BlockDevice", "CharDevice", '
+      '"Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket"')]),
     ("pvc without claim", spec(volumes=[{"name": "v", "persistentVolumeClaim": {}}]),
      ["spec.volumes[0].persistentVolumeClaim.claimName: Required value"]),
     ("toleration operator", spec(tolerations=[{"key": "k", "operator": "In"}]),
      ['spec.tolerations[0].operator: Unsupported value: "In": supported values: "Equal", "Exists"']),
     ("toleration seconds without NoExecute", spec(tolerations=[{"key": "k", "operator": "Exists",
                                                                  "effect": "NoSchedule", "tolerationSeconds": 5}]),
-     ['spec.tolerations[0].effect: Invalid value: "NoSchedule": effect must be \'NoExecute\' when '
-      "`tolerationSeconds` is set"]),
+     [('spec.tolerations[0].effect: Invalid value: "NoSchedule": effect must be \'NoExecute\' when '
+      "`tolerationSeconds` is set")]),
     ("toleration empty key", spec(tolerations=[{"operator": "Equal", "value": "v"}]),
-     ['spec.tolerations[0].operator: Invalid value: "Equal": operator must be Exists when `key` is empty, which '
-      'means "match all values and all keys"']),
+     [('spec.tolerations[0].operator: Invalid value: "Equal": operator must be Exists when `key` is empty, which '
+      'means "match all values and all keys"')]),
     ("hostname", spec(hostname="My.Host"), [f'spec.hostname: Invalid value: "My.Host": {DNS_LABEL}']),
     ("subdomain", spec(subdomain="a_b"), [f'spec.subdomain: Invalid value: "a_b": {DNS_LABEL}']),
     ("active deadline", spec(activeDeadlineSeconds=0),
@@ -225,36 +225,36 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], list[str]]] = [
     ("seccomp without type", spec(securityContext={"seccompProfile": {}}),
      ["spec.securityContext.seccompProfile.type: Required value: type is required when seccompProfile is set"]),
     ("share pid with host pid", spec(hostPID=True, shareProcessNamespace=True),
-     ["spec.securityContext.shareProcessNamespace: Invalid value: true: ShareProcessNamespace and HostPID cannot "
-      "both be enabled"]),
+     [("spec.securityContext.shareProcessNamespace: Invalid value: true: ShareProcessNamespace and HostPID cannot "
+      "both be enabled")]),
     ("hostNetwork with a different host port", spec(hostNetwork=True, containers=[
         {"name": "c", "image": "x", "ports": [{"containerPort": 80, "hostPort": 81}]}]),
-     ["spec.containers[0].ports[0].hostPort: Invalid value: 81: must match `containerPort` when `hostNetwork` is "
-      "true"]),
+     [("spec.containers[0].ports[0].hostPort: Invalid value: 81: must match `containerPort` when `hostNetwork` is "
+      "true")]),
     ("sysctl with host network", spec(hostNetwork=True, securityContext={"sysctls": [
         {"name": "net.core.somaxconn", "value": "1"}]}),
-     ['spec.securityContext.sysctls[0].name: Invalid value: "net.core.somaxconn": may not be specified when '
-      "'hostNetwork' is true"]),
+     [('spec.securityContext.sysctls[0].name: Invalid value: "net.core.somaxconn": may not be specified when '
+      "'hostNetwork' is true")]),
     ("os name", spec(os={"name": "plan9"}),
      ['spec.os: Unsupported value: "plan9": supported values: "linux", "windows"']),
     ("node affinity without terms", spec(affinity={"nodeAffinity": {
         "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": []}}}),
-     ["spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms: Required value: "
-      "must have at least one node selector term"]),
+     [("spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms: Required value: "
+      "must have at least one node selector term")]),
     ("node selector operator", spec(affinity={"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
         "nodeSelectorTerms": [{"matchExpressions": [{"key": "k", "operator": "Equals", "values": ["v"]}]}]}}}),
-     ['spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]'
-      '.matchExpressions[0].operator: Invalid value: "Equals": not a valid selector operator']),
+     [('spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]'
+      '.matchExpressions[0].operator: Invalid value: "Equals": not a valid selector operator')]),
     ("pod affinity without topology key", spec(affinity={"podAffinity": {
         "requiredDuringSchedulingIgnoredDuringExecution": [{"labelSelector": {"matchLabels": {"a": "b"}}}]}}),
-     ["spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: Required value: can "
-      "not be empty",
-      'spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: Invalid value: "": '
-      "name part must be non-empty",
-      'spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: Invalid value: "": '
+     [("spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: Required value: can "
+      "not be empty"),
+      ('spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: Invalid value: "": '
+      "name part must be non-empty"),
+      ('spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: Invalid value: "": '
       "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
       "alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is "
-      "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"]),
+      "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')")]),
     ("topology spread max skew", spec(topologySpreadConstraints=[{"maxSkew": 0, "topologyKey": "zone",
                                                                   "whenUnsatisfiable": "DoNotSchedule",
                                                                   "labelSelector": {}}]),
@@ -265,25 +265,25 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], list[str]]] = [
      ['spec.imagePullSecrets[0]: Invalid value: core.LocalObjectReference{Name:"s"}: only name may be set']),
     ("token projection without service account", spec(volumes=[{"name": "t", "projected": {"sources": [
         {"serviceAccountToken": {"path": "token"}}]}}]),
-     ["spec.volumes[0].projected.sources[0].serviceAccountToken: Forbidden: must not be specified when "
-      "serviceAccountName is not set"]),
+     [("spec.volumes[0].projected.sources[0].serviceAccountToken: Forbidden: must not be specified when "
+      "serviceAccountName is not set")]),
     ("pod name", lambda obj: obj["metadata"].update(name="Pod"),
      [f'metadata.name: Invalid value: "Pod": {DNS_SUBDOMAIN}']),
     ("finalizer not qualified", lambda obj: obj["metadata"].update(finalizers=["custom"]),
-     ['metadata.finalizers[0]: Invalid value: "custom": name is neither a standard finalizer name nor is it fully '
-      "qualified"]),
+     [('metadata.finalizers[0]: Invalid value: "custom": name is neither a standard finalizer name nor is it fully '
+      "qualified")]),
     ("deletion cost", lambda obj: obj["metadata"].update(annotations={
         "controller.kubernetes.io/pod-deletion-cost": "+1"}),
-     ['metadata.annotations[controller.kubernetes.io/pod-deletion-cost]: Invalid value: "+1": must be a 32bit '
-      "integer"]),
+     [('metadata.annotations[controller.kubernetes.io/pod-deletion-cost]: Invalid value: "+1": must be a 32bit '
+      "integer")]),
     ("seccomp annotation", lambda obj: obj["metadata"].update(annotations={
         "seccomp.security.alpha.kubernetes.io/pod": "default"}),
-     ['metadata.annotations.seccomp.security.alpha.kubernetes.io/pod: Invalid value: "default": must be a valid '
-      "seccomp profile"]),
+     [('metadata.annotations.seccomp.security.alpha.kubernetes.io/pod: Invalid value: "default": must be a valid '
+      "seccomp profile")]),
     ("apparmor annotation for unknown container", lambda obj: obj["metadata"].update(annotations={
         "container.apparmor.security.beta.kubernetes.io/x": "runtime/default"}),
-     ['metadata.annotations[container.apparmor.security.beta.kubernetes.io/x]: Invalid value: "x": container not '
-      "found"]),
+     [('metadata.annotations[container.apparmor.security.beta.kubernetes.io/x]: Invalid value: "x": container not '
+      "found")]),
 ]
 
 
@@ -308,8 +308,8 @@ def test_template_spec_rules() -> None:
     set_defaults_pod_spec(template["spec"])
     opts = validation_options(template["spec"], None, template["metadata"], None)
     errs = [str(e) for e in validate_pod_template_spec(template, field.new_path("spec", "template"), opts)]
-    assert errs == ["spec.template.spec.ephemeralContainers: Forbidden: ephemeral containers not allowed in pod "
-                    "template"]
+    assert errs == [("spec.template.spec.ephemeralContainers: Forbidden: ephemeral containers not allowed in pod "
+                    "template")]
 
 
 def test_template_host_port_zero_is_allowed_with_host_network() -> None:
