@@ -9,6 +9,7 @@ from .endpoints import ENDPOINTS
 from .events import DEFAULT_EVENT_TTL_SECONDS, events_spec
 from .namespaces import NAMESPACES
 from .nodes import NODES
+from .pods import PODS
 from .secrets import SECRETS
 from .serviceaccounts import SERVICEACCOUNTS
 from .services import services_spec
@@ -22,6 +23,7 @@ def provider(event_ttl_seconds: int = DEFAULT_EVENT_TTL_SECONDS) -> StorageProvi
         events_spec(event_ttl_seconds),
         NAMESPACES,
         NODES,
+        PODS,
         SECRETS,
         SERVICEACCOUNTS,
         services_spec(),
