@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kapiserver.registry import coordination, core, discovery, networking
+from kapiserver.registry import coordination, core, discovery, networking, rbac
+from kapiserver.registry.hooks import HookedStorageProvider
 from kapiserver.registry.provider import StorageProvider
+from kapiserver.registry.spec import ResourceSpec
 from kapiserver.server.config import Config
 from kapiserver.server.genericapiserver import Delegate, GenericAPIServer
 from kapiserver.storage.factory import StorageFactory
+from kapiserver.storage.interface import Storage
 
 from . import bootstrap
 
@@ -24,6 +27,7 @@ def storage_providers(event_ttl_seconds: int = core.DEFAULT_EVENT_TTL_SECONDS) -
         coordination.provider(),
         discovery.provider(),
         networking.provider(),
+        rbac.provider(),
     ]
 
 
@@ -41,7 +45,16 @@ class KubeAPIServer:
         return instance
 
     def install_apis(self, storage: StorageFactory, enabled: ResourceEnabled) -> None:
+        def storage_for(spec: ResourceSpec) -> Storage:
+            return storage.storage_for(spec.key_root)
+
         for provider in storage_providers():
-            info = provider.new_rest_storage(lambda spec: storage.storage_for(spec.key_root), enabled)
+            info = provider.new_rest_storage(storage_for, enabled)
             if info is not None:
                 self.server.install_api_groups(info)
+                if isinstance(provider, HookedStorageProvider):
+                    # upstream InstallAPIs: a served group's PostStartHookProvider adds its hook
+                    hook = provider.post_start_hook(storage_for)
+                    self.server.add_post_start_hook(hook.name, hook.run)
+                    if hook.stop is not None:
+                        self.server.add_pre_shutdown_hook(hook.name, hook.stop)

@@ -1,0 +1,16 @@
+"""The rbac.authorization.k8s.io group (upstream pkg/registry/rbac/rest RESTStorageProvider).
+
+v1 serves roles, rolebindings, clusterroles and clusterrolebindings (v1alpha1 and v1beta1
+are no longer served by v1.35). Its post-start hook `rbac/bootstrap-roles` creates and
+reconciles the bootstrap policy on every start.
+"""
+
+from __future__ import annotations
+
+from kapiserver.registry.hooks import HookedStorageProvider
+
+from .hook import SPECS, post_start_hook
+
+
+def provider() -> HookedStorageProvider:
+    return HookedStorageProvider("rbac.authorization.k8s.io", SPECS, post_start_hook)
