@@ -88,11 +88,12 @@ class _Walker:
         if kind == MAP:
             return self.do_map(atom.map, lhs, rhs, path)  # type: ignore[arg-type]
         if kind == SCALAR:
-            left = validate_scalar(atom.scalar, lhs, "lhs: ")  # type: ignore[arg-type]
             right = validate_scalar(atom.scalar, rhs, "rhs: ")  # type: ignore[arg-type]
-            if left and right:
-                self.errors.extend([(_p(path), left), (_p(path), right)])
-                return False
+            if right:  # one valid side is enough
+                left = validate_scalar(atom.scalar, lhs, "lhs: ")  # type: ignore[arg-type]
+                if left:
+                    self.errors.extend([(_p(path), left), (_p(path), right)])
+                    return False
             self.leaf(lhs, rhs, path)
             return True
         if kind == LIST:

@@ -70,13 +70,16 @@ def make_path(*parts: Any) -> Path:
 class Set:
     """A set of field paths (upstream fieldpath.Set)."""
 
-    __slots__ = ("children", "members")
+    __slots__ = ("children", "members", "memo")
 
     def __init__(
         self, members: set[PathElement] | None = None, children: dict[PathElement, Set] | None = None
     ):
         self.members: set[PathElement] = members if members is not None else set()
         self.children: dict[PathElement, Set] = children if children is not None else {}
+        self.memo: dict[str, Any] | None = None
+        """Values derived from the set, cached by whoever computes them (a set does not
+        change once it is shared)."""
 
     @classmethod
     def of(cls, *paths: Iterable[PathElement]) -> Set:

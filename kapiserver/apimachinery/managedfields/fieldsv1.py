@@ -80,10 +80,20 @@ def _json(text: str) -> Any:
 
 
 def set_to_fields(fieldset: Set) -> dict[str, Any]:
-    """The FieldsV1 object of a set (upstream SetToFields / Set.ToJSON)."""
-    out: dict[str, Any] = {}
-    _emit(fieldset, out)
-    return out
+    """The FieldsV1 object of a set (upstream SetToFields / Set.ToJSON), a new dict each
+    time; built once per set, as an object's unchanged owners are written on every write."""
+    memo = fieldset.memo
+    if memo is None:
+        memo = fieldset.memo = {}
+    built = memo.get("fields")
+    if built is None:
+        built = memo["fields"] = {}
+        _emit(fieldset, built)
+    return _copy(built)
+
+
+def _copy(node: dict[str, Any]) -> dict[str, Any]:
+    return {key: _copy(sub) if sub else {} for key, sub in node.items()}
 
 
 def _emit(node: Set, out: dict[str, Any]) -> None:

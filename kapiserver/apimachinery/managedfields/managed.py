@@ -74,11 +74,32 @@ def parse_identifier(identifier: str) -> dict[str, Any]:
     return parsed if isinstance(parsed, dict) else {}
 
 
+_DECODED: dict[bytes, Managed] = {}
+_DECODED_LIMIT = 2048
+
+
 def decode_managed_fields(entries: Any) -> Managed:
-    """upstream DecodeManagedFields; ManagedFieldsError for entries it refuses."""
-    managed = Managed()
+    """upstream DecodeManagedFields; ManagedFieldsError for entries it refuses.
+
+    The same entries come back with every write of an object, so decodings are remembered by
+    the entries' JSON; the result is a private copy (its sets are shared, and immutable)."""
     if not entries:
-        return managed
+        return Managed()
+    try:
+        key = orjson.dumps(entries)
+    except TypeError:
+        return _decode(entries)
+    found = _DECODED.get(key)
+    if found is None:
+        found = _decode(entries)
+        if len(_DECODED) >= _DECODED_LIMIT:
+            del _DECODED[next(iter(_DECODED))]
+        _DECODED[key] = found
+    return found.copy()
+
+
+def _decode(entries: Any) -> Managed:
+    managed = Managed()
     if not isinstance(entries, list):
         raise ManagedFieldsError("managedFields must be a list")
     for i, entry in enumerate(entries):

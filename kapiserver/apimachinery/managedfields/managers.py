@@ -17,7 +17,7 @@ from .. import errors, meta, timefmt
 from .fieldpath import Set, make_path
 from .managed import APPLY, UPDATE, Managed, build_manager_identifier, unix_seconds
 from .typeconverter import Defaulter, NoCorrespondingType, TypeConverter, VersionConverter, gvk_string
-from .typed import ValidationError
+from .typed import ValidationError, validate
 from .updater import Updater, VersionedSet
 
 Object = dict[str, Any]
@@ -52,7 +52,13 @@ def gvknn(obj: Object) -> str:
 
 
 class StructuredMergeManager:
-    """Typed merge and ownership over the schema (upstream structuredMergeManager)."""
+    """Typed merge and ownership over the schema (upstream structuredMergeManager).
+
+    Objects the server holds are not validated again before comparing them (upstream
+    validates them, allowing duplicates): built-in bodies were type-checked when decoded,
+    and what validation would refuse (list items without their keys, fields the schema
+    lacks) fails the comparison itself with the same effect. Applied configurations are
+    validated in full, for their error messages."""
 
     def __init__(
         self,
@@ -68,16 +74,14 @@ class StructuredMergeManager:
 
     def update(self, live: Object, new: Object, managed: Managed, manager: str) -> tuple[Object, Managed]:
         try:
-            new_typed = self.types.object_to_typed(
-                without_managed_fields(new), structured=True, allow_duplicates=True
-            )
+            new_typed = self.types.object_to_typed(without_managed_fields(new), structured=True, check=False)
         except (ValidationError, NoCorrespondingType) as exc:
             raise FieldManagerError(
                 f"failed to convert new object ({gvknn(new)}) to smd typed: {exc}"
             ) from None
         try:
             live_typed = self.types.object_to_typed(
-                without_managed_fields(live), structured=True, allow_duplicates=True
+                without_managed_fields(live), structured=True, check=False
             )
         except (ValidationError, NoCorrespondingType) as exc:
             raise FieldManagerError(
@@ -104,7 +108,7 @@ class StructuredMergeManager:
             raise errors.bad_request("metadata.managedFields must be nil")
         try:
             live_typed = self.types.object_to_typed(
-                without_managed_fields(live), structured=True, allow_duplicates=True
+                without_managed_fields(live), structured=True, check=False
             )
         except (ValidationError, NoCorrespondingType) as exc:
             raise FieldManagerError(f"failed to create typed live object ({gvknn(live)}): {exc}") from None
@@ -114,9 +118,18 @@ class StructuredMergeManager:
             raise FieldManagerError(
                 f"failed to create typed patch object ({gvknn(applied)}): {exc}"
             ) from None
-        merged, fields = self.updater.apply(
-            live_typed, patch_typed, self.api_version, dict(managed.fields), manager, force
-        )
+        try:
+            merged, fields = self.updater.apply(
+                live_typed, patch_typed, self.api_version, dict(managed.fields), manager, force
+            )
+        except (ValidationError, ValueError) as exc:
+            try:
+                validate(live_typed.value, live_typed.atom, allow_duplicates=True)
+            except ValidationError as invalid:
+                raise FieldManagerError(
+                    f"failed to create typed live object ({gvknn(live)}): {invalid}"
+                ) from None
+            raise FieldManagerError(f"failed to merge config: {exc}") from None
         managed = Managed(fields, managed.times)
         if merged is None:
             return None, managed

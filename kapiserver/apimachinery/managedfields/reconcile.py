@@ -14,7 +14,20 @@ from .schema import ATOMIC, DEDUCED, UNTYPED, Atom, MapType
 
 
 def reconcile_field_set(fieldset: Set, atom: Atom) -> Set | None:
-    """The reconciled set, or None when nothing had to change."""
+    """The reconciled set, or None when nothing had to change (remembered on the set:
+    managedFields decoded once are reconciled once)."""
+    memo = fieldset.memo
+    if memo is None:
+        memo = fieldset.memo = {}
+    found = memo.get("reconciled")
+    if found is not None and found[0] is atom:
+        return found[1]  # type: ignore[no-any-return]
+    result = _reconcile(fieldset, atom)
+    memo["reconciled"] = (atom, result)
+    return result
+
+
+def _reconcile(fieldset: Set, atom: Atom) -> Set | None:
     to_remove = Set()
     to_add = Set()
     _walk(fieldset, atom, (), False, to_remove, to_add)
