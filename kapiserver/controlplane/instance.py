@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kapiserver.registry import coordination, core, discovery, networking, rbac
+from kapiserver.registry import coordination, core, discovery, networking, rbac, storage_k8s
 from kapiserver.registry.hooks import HookedStorageProvider
 from kapiserver.registry.provider import StorageProvider
 from kapiserver.registry.spec import ResourceSpec
@@ -28,6 +28,7 @@ def storage_providers(event_ttl_seconds: int = core.DEFAULT_EVENT_TTL_SECONDS) -
         discovery.provider(),
         networking.provider(),
         rbac.provider(),
+        storage_k8s.provider(),
     ]
 
 
