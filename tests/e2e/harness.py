@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any, Self
 from urllib.parse import urlsplit
 
-import pytest
 import yaml
 from tools import REPO, tool
 
@@ -373,18 +372,3 @@ def parse_table(text: str) -> tuple[list[str], list[dict[str, str]]]:
             cells[name] = line[starts[i] : end].strip()
         rows.append(cells)
     return names, rows
-
-
-def require_served(server: Server, resource: str, group_version: str = "v1") -> None:
-    """Mark the test xfail (reported, not hidden) while a resource of issue 2 is not served yet.
-
-    Once the resource is served the test runs in full and can fail; no mark needs removing.
-    """
-    if resource not in server.served_resources(group_version):
-        pytest.xfail(f"{resource} ({group_version}) is not served yet (issue 2, point 7)")
-
-
-def require_openapi(server: Server) -> None:
-    """kubectl apply/replace download /openapi/v3 to validate; xfail while it is not served."""
-    if server.request("GET", "/openapi/v3").status != 200:
-        pytest.xfail("/openapi/v3 is not served yet (issue 2, point 10): kubectl apply/replace need it")

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from harness import Server, require_served
+from harness import Server
 
 CHART = {
     "Chart.yaml": 'apiVersion: v2\nname: demo\nversion: 0.1.0\nappVersion: "1.0"\n',
@@ -38,7 +38,6 @@ def greeting(server: Server, ns: str, release: str) -> str:
 
 
 def test_helm_release_lifecycle(server: Server, ns: str, chart: str) -> None:
-    require_served(server, "secrets")
     helm = server.helm
     installed = helm("install", "demo", chart, "-n", ns).stdout
     assert "STATUS: deployed" in installed and "REVISION: 1" in installed
@@ -78,7 +77,6 @@ def test_helm_release_lifecycle(server: Server, ns: str, chart: str) -> None:
 
 
 def test_helm_applies_server_side(server: Server, ns: str, chart: str) -> None:
-    require_served(server, "secrets")
     server.helm("install", "ssa", chart, "-n", ns)
     cm = json.loads(
         server.kubectl("-n", ns, "get", "cm", "ssa-config", "-o", "json", "--show-managed-fields").stdout
@@ -98,7 +96,6 @@ def test_helm_applies_server_side(server: Server, ns: str, chart: str) -> None:
 
 
 def test_helm_server_dry_run_creates_nothing(server: Server, ns: str, chart: str) -> None:
-    require_served(server, "secrets")
     out = server.helm("install", "dry", chart, "-n", ns, "--dry-run=server").stdout
     assert "STATUS: pending-install" in out and "name: dry-config" in out
     assert server.kubectl("-n", ns, "get", "cm,secret", "-o", "name").stdout == ""

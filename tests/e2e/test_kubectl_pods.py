@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from harness import Server, parse_table, require_openapi, require_served
+from harness import Server, parse_table
 
 POD = """\
 apiVersion: v1
@@ -26,7 +26,6 @@ AGE = re.compile(r"^\d+s$")
 
 
 def test_get_pods_columns(server: Server, ns: str) -> None:
-    require_served(server, "pods")
     answer = server.request(
         "POST",
         f"/api/v1/namespaces/{ns}/pods",
@@ -64,8 +63,6 @@ def test_get_pods_columns(server: Server, ns: str) -> None:
 
 
 def test_apply_pod_manifest(server: Server, ns: str) -> None:
-    require_served(server, "pods")
-    require_openapi(server)
     k = server.kubectl
     assert k("-n", ns, "apply", "-f", "-", input=POD).stdout == "pod/web created\n"
     assert k("-n", ns, "apply", "-f", "-", input=POD).stdout == "pod/web unchanged\n"
@@ -82,7 +79,6 @@ def test_apply_pod_manifest(server: Server, ns: str) -> None:
 
 
 def test_pod_defaults(server: Server, ns: str) -> None:
-    require_served(server, "pods")
     answer = server.request(
         "POST",
         f"/api/v1/namespaces/{ns}/pods",
@@ -118,7 +114,6 @@ def test_pod_defaults(server: Server, ns: str) -> None:
     "tolerations for 300s (DefaultTolerationSeconds); kapiserver sets none of them",
 )
 def test_pod_admission_defaults(server: Server, ns: str) -> None:
-    require_served(server, "pods")
     answer = server.request(
         "POST",
         f"/api/v1/namespaces/{ns}/pods",
@@ -149,7 +144,6 @@ def test_pod_admission_defaults(server: Server, ns: str) -> None:
 
 
 def test_invalid_pod_reports_field_paths(server: Server, ns: str) -> None:
-    require_served(server, "pods")
     answer = server.request(
         "POST",
         f"/api/v1/namespaces/{ns}/pods",
@@ -170,7 +164,6 @@ def test_invalid_pod_reports_field_paths(server: Server, ns: str) -> None:
 
 
 def test_delete_unscheduled_pod_is_immediate(server: Server, ns: str) -> None:
-    require_served(server, "pods")
     server.request(
         "POST",
         f"/api/v1/namespaces/{ns}/pods",

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from harness import Server, parse_table, require_served
+from harness import Server, parse_table
 
 SERVICE_RANGE = ipaddress.ip_network("10.0.0.0/24")  # --service-cluster-ip-range default
 
@@ -28,7 +28,6 @@ def rows(server: Server, *args: str) -> tuple[list[str], list[dict[str, str]]]:
     "--service-cluster-ip-range (10.0.0.0/24) at create; kapiserver leaves them unset (CLUSTER-IP <none>)",
 )
 def test_service_clusterip(server: Server, ns: str) -> None:
-    require_served(server, "services")
     assert server.kubectl("-n", ns, "create", "service", "clusterip", "web", "--tcp=80:8080").stdout == (
         "service/web created\n"
     )
@@ -54,7 +53,6 @@ def test_service_clusterip(server: Server, ns: str) -> None:
 
 
 def test_headless_service(server: Server, ns: str) -> None:
-    require_served(server, "services")
     server.kubectl("-n", ns, "create", "service", "clusterip", "hl", "--clusterip=None")
     _, (row,) = rows(server, "-n", ns, "svc", "hl")
     assert (row["TYPE"], row["CLUSTER-IP"], row["PORT(S)"]) == ("ClusterIP", "None", "<none>")
@@ -67,7 +65,6 @@ def test_headless_service(server: Server, ns: str) -> None:
 )
 def test_default_kubernetes_service(server: Server) -> None:
     """kube-apiserver itself keeps default/kubernetes at the first IP of the service range."""
-    require_served(server, "services")
     answer = server.request("GET", "/api/v1/namespaces/default/services/kubernetes")
     assert answer.status == 200, "kube-apiserver creates default/kubernetes at start"
     svc = answer.json()
@@ -78,7 +75,6 @@ def test_default_kubernetes_service(server: Server) -> None:
 
 
 def test_serviceaccount(server: Server, ns: str) -> None:
-    require_served(server, "serviceaccounts")
     assert (
         server.kubectl("-n", ns, "create", "serviceaccount", "bot").stdout == "serviceaccount/bot created\n"
     )
@@ -88,7 +84,6 @@ def test_serviceaccount(server: Server, ns: str) -> None:
 
 
 def test_secret_types(server: Server, ns: str) -> None:
-    require_served(server, "secrets")
     server.kubectl(
         "-n",
         ns,
@@ -117,7 +112,6 @@ def test_secret_types(server: Server, ns: str) -> None:
 
 
 def test_node(server: Server, request: pytest.FixtureRequest) -> None:
-    require_served(server, "nodes")
     name = f"e2e-node-{abs(hash(request.node.nodeid)) % 10000}"
     post(
         server,
@@ -167,7 +161,6 @@ def test_node(server: Server, request: pytest.FixtureRequest) -> None:
 
 
 def test_lease(server: Server, ns: str) -> None:
-    require_served(server, "leases", "coordination.k8s.io/v1")
     post(
         server,
         f"/apis/coordination.k8s.io/v1/namespaces/{ns}/leases",
@@ -184,7 +177,6 @@ def test_lease(server: Server, ns: str) -> None:
 
 
 def test_event(server: Server, ns: str) -> None:
-    require_served(server, "events")
     post(
         server,
         f"/api/v1/namespaces/{ns}/events",
@@ -206,7 +198,6 @@ def test_event(server: Server, ns: str) -> None:
 
 
 def test_endpoints(server: Server, ns: str) -> None:
-    require_served(server, "endpoints")
     post(
         server,
         f"/api/v1/namespaces/{ns}/endpoints",
