@@ -35,7 +35,14 @@ from .fieldmanager import (
 from .fieldpath import Set, make_path, path_string
 from .fieldsv1 import fields_to_set, set_to_fields
 from .managed import validate_managed_fields
-from .typeconverter import DeducedTypeConverter, OpenAPITypeConverter, TypeConverter, builtin
+from . import typeconverter
+from .typeconverter import (
+    DeducedTypeConverter,
+    OpenAPITypeConverter,
+    TypeConverter,
+    builtin,
+    for_custom_resource,
+)
 
 __all__ = [
     "DeducedTypeConverter",
@@ -46,6 +53,7 @@ __all__ = [
     "builtin",
     "check_after_admission",
     "fields_to_set",
+    "for_custom_resource",
     "ignore_managed_fields_timestamps",
     "internal_error",
     "make_path",
@@ -55,5 +63,6 @@ __all__ = [
     "path_string",
     "reset_field_sets",
     "set_to_fields",
+    "typeconverter",
     "validate_managed_fields",
 ]

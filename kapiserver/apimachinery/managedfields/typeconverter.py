@@ -123,6 +123,55 @@ def builtin() -> OpenAPITypeConverter:
     return OpenAPITypeConverter(definitions.load(), views=True)
 
 
+_OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+
+
+def _closure(name: str, table: dict[str, Object]) -> dict[str, Object]:
+    """The definition and every definition it references, transitively."""
+    out: dict[str, Object] = {}
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in out or current not in table:
+            continue
+        out[current] = table[current]
+        pending.extend(_refs(table[current]))
+    return out
+
+
+def _refs(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        found = [str(node["$ref"]).rsplit("/", 1)[-1]] if isinstance(node.get("$ref"), str) else []
+        return found + [r for v in node.values() for r in _refs(v)]
+    if isinstance(node, list):
+        return [r for v in node for r in _refs(v)]
+    return []
+
+
+def for_custom_resource(
+    group: str, kind: str, schemas: Mapping[str, Object | None], preserve_unknown_fields: bool = False
+) -> TypeConverter:
+    """The type converter of a custom resource: its structural schema per served version,
+    with apiVersion, kind and the standard ObjectMeta around it, as kube-apiserver builds
+    the models of a CustomResourceDefinition. A version without a schema makes the whole
+    kind deduced (upstream's DeducedTypeConverter)."""
+    if any(schema is None for schema in schemas.values()):
+        return DeducedTypeConverter()
+    models: dict[str, Object] = dict(_closure(_OBJECT_META, definitions.load()))
+    for version, schema in schemas.items():
+        assert schema is not None
+        model = dict(schema)
+        properties = dict(model.get("properties") or {})
+        properties.setdefault("apiVersion", {"type": "string"})
+        properties.setdefault("kind", {"type": "string"})
+        properties["metadata"] = {"$ref": "#/definitions/" + _OBJECT_META}
+        model["properties"] = properties
+        model.setdefault("type", "object")
+        model["x-kubernetes-group-version-kind"] = [{"group": group, "version": version, "kind": kind}]
+        models[f"{group}.{version}.{kind}"] = model
+    return OpenAPITypeConverter(models, preserve_unknown_fields)
+
+
 class VersionConverter:
     """merge.Converter over a TypeConverter: the same value under the target version's type."""
 

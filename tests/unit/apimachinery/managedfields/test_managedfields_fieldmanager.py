@@ -692,3 +692,91 @@ def test_taking_over_fields_keeps_the_previous_owner_time() -> None:
     f.update(changed, "second")
     times = {e["manager"]: e["time"] for e in f.managed()}
     assert times["first"] == first_time and times["second"] != first_time
+
+
+# --- custom resources (the schema source a CRD plugs in) ---------------------------------------
+
+WIDGET_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "spec": {
+            "type": "object",
+            "properties": {
+                "size": {"type": "integer"},
+                "ports": {
+                    "type": "array",
+                    "x-kubernetes-list-type": "map",
+                    "x-kubernetes-list-map-keys": ["port"],
+                    "items": {
+                        "type": "object",
+                        "properties": {"port": {"type": "integer"}, "name": {"type": "string"}},
+                    },
+                },
+                "tags": {"type": "array", "items": {"type": "string"}},
+                "extra": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+            },
+        }
+    },
+}
+
+
+def test_custom_resource_apply_uses_its_structural_schema() -> None:
+    types = mf.typeconverter.for_custom_resource("example.com", "Widget", {"v1": WIDGET_SCHEMA})
+    fm = mf.new_default_field_manager(types, "example.com/v1", "Widget")
+    obj = fm.apply(
+        None,
+        {
+            "apiVersion": "example.com/v1",
+            "kind": "Widget",
+            "metadata": {"name": "w", "labels": {"a": "b"}},
+            "spec": {
+                "size": 1,
+                "ports": [{"port": 80, "name": "http"}],
+                "tags": ["x"],
+                "extra": {"x": {"y": 1}},
+            },
+        },
+        "m",
+        False,
+    )
+    assert obj["metadata"]["managedFields"][0]["fieldsV1"] == {
+        "f:metadata": {"f:labels": {"f:a": {}}},
+        "f:spec": {
+            "f:extra": {"f:x": {".": {}, "f:y": {}}},
+            "f:ports": {'k:{"port":80}': {".": {}, "f:name": {}, "f:port": {}}},
+            "f:size": {},
+            "f:tags": {},
+        },
+    }
+    with pytest.raises(errors.StatusError) as failure:
+        fm.apply(
+            None,
+            {
+                "apiVersion": "example.com/v1",
+                "kind": "Widget",
+                "metadata": {"name": "w"},
+                "spec": {"nope": 1},
+            },
+            "m",
+            False,
+        )
+    assert failure.value.message.endswith(".spec.nope: field not declared in schema")
+
+
+def test_custom_resource_without_schema_is_deduced() -> None:
+    types = mf.typeconverter.for_custom_resource("example.com", "Blob", {"v1": None})
+    fm = mf.new_default_field_manager(types, "example.com/v1", "Blob")
+    obj = fm.apply(
+        None,
+        {
+            "apiVersion": "example.com/v1",
+            "kind": "Blob",
+            "metadata": {"name": "b"},
+            "spec": {"list": [1, 2], "map": {"k": "v"}},
+        },
+        "m",
+        False,
+    )
+    assert obj["metadata"]["managedFields"][0]["fieldsV1"] == {
+        "f:spec": {".": {}, "f:list": {}, "f:map": {".": {}, "f:k": {}}}
+    }
