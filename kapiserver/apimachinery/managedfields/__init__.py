@@ -22,6 +22,7 @@ Modules, bottom up:
 
 from __future__ import annotations
 
+from . import typeconverter
 from .conflict import new_conflict_error
 from .fieldmanager import (
     FieldManager,
@@ -35,7 +36,6 @@ from .fieldmanager import (
 from .fieldpath import Set, make_path, path_string
 from .fieldsv1 import fields_to_set, set_to_fields
 from .managed import validate_managed_fields
-from . import typeconverter
 from .typeconverter import (
     DeducedTypeConverter,
     OpenAPITypeConverter,
