@@ -29,8 +29,9 @@ def test_patch_types(server: Server, ns: str) -> None:
         "-n", ns, "patch", "cm", "x", "--type=json", "-p", '[{"op":"remove","path":"/data/zzz"}]', check=False
     )
     assert failed.returncode == 1
-    assert failed.stderr == "The request is invalid: the server rejected our request due to an error in our request\n"
+    assert (
         failed.stderr
+        == "The request is invalid: the server rejected our request due to an error in our request\n"
     )
     assert data(server, ns, "x") == {"a": "1", "c": "3"}
 
