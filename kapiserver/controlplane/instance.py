@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kapiserver.registry import coordination, core, discovery, networking, rbac, storage_k8s
+from kapiserver.registry import (certificates, coordination, core, discovery, flowcontrol, networking, node, rbac,
+                                 scheduling, storage_k8s)
 from kapiserver.registry.hooks import HookedStorageProvider
 from kapiserver.registry.provider import StorageProvider
 from kapiserver.registry.spec import ResourceSpec
@@ -24,11 +25,15 @@ ResourceEnabled = Callable[[str, str, str], bool]
 def storage_providers(event_ttl_seconds: int = core.DEFAULT_EVENT_TTL_SECONDS) -> list[StorageProvider]:
     return [
         core.provider(event_ttl_seconds),
+        certificates.provider(),
         coordination.provider(),
         discovery.provider(),
         networking.provider(),
+        node.provider(),
         rbac.provider(),
+        scheduling.provider(),
         storage_k8s.provider(),
+        flowcontrol.provider(),
     ]
 
 
