@@ -177,3 +177,52 @@ def test_delete_unscheduled_pod_is_immediate(server: Server, ns: str) -> None:
     out = server.kubectl("-n", ns, "delete", "pod", "gone", timeout=30).stdout
     assert out == f'pod "gone" deleted from {ns} namespace\n'
     assert server.request("GET", f"/api/v1/namespaces/{ns}/pods/gone").status == 404
+
+
+def test_kubectl_run_and_field_selectors(server: Server, ns: str) -> None:
+    k = server.kubectl
+    assert k("-n", ns, "run", "nginx", "--image=nginx").stdout == "pod/nginx created\n"
+    pod = json.loads(k("-n", ns, "get", "pod", "nginx", "-o", "json").stdout)
+    assert pod["metadata"]["labels"] == {"run": "nginx"}
+    assert pod["spec"]["containers"][0]["imagePullPolicy"] == "Always", "an untagged image means :latest"
+    server.request(
+        "POST",
+        f"/api/v1/namespaces/{ns}/pods",
+        {
+            "metadata": {"name": "bound"},
+            "spec": {"nodeName": "n1", "containers": [{"name": "c", "image": "nginx"}]},
+        },
+    )
+    assert (
+        k("-n", ns, "get", "pods", "--field-selector", "spec.nodeName=n1", "-o", "name").stdout
+        == "pod/bound\n"
+    )
+    pending = k("-n", ns, "get", "pods", "--field-selector", "status.phase=Pending", "-o", "name").stdout
+    assert pending == "pod/bound\npod/nginx\n"
+    refused = server.request("GET", f"/api/v1/namespaces/{ns}/pods?fieldSelector=spec.image%3Dx")
+    assert refused.status == 400
+    assert refused.json()["message"] == "field label not supported: spec.image"
+
+
+def test_graceful_then_forced_deletion_of_a_bound_pod(server: Server, ns: str) -> None:
+    k = server.kubectl
+    server.request(
+        "POST",
+        f"/api/v1/namespaces/{ns}/pods",
+        {
+            "metadata": {"name": "bound"},
+            "spec": {"nodeName": "n1", "containers": [{"name": "c", "image": "nginx"}]},
+        },
+    )
+    assert (
+        k("-n", ns, "delete", "pod", "bound", "--wait=false").stdout
+        == f'pod "bound" deleted from {ns} namespace\n'
+    )
+    pod = json.loads(k("-n", ns, "get", "pod", "bound", "-o", "json").stdout)
+    assert pod["metadata"]["deletionGracePeriodSeconds"] == 30, "a pod on a node waits for its kubelet"
+    assert pod["metadata"]["deletionTimestamp"]
+    _, (row,) = parse_table(k("-n", ns, "get", "pods").stdout)
+    assert row["STATUS"] == "Terminating"
+    forced = k("-n", ns, "delete", "pod", "bound", "--grace-period=0", "--force")
+    assert forced.stdout == f'pod "bound" force deleted from {ns} namespace\n'
+    assert server.request("GET", f"/api/v1/namespaces/{ns}/pods/bound").status == 404
