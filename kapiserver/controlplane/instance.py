@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kapiserver.registry import (certificates, coordination, core, discovery, flowcontrol, networking, node, rbac,
-                                 scheduling, storage_k8s)
+from kapiserver.registry import (apiserverinternal, certificates, coordination, core, discovery, flowcontrol,
+                                 networking, node, rbac, scheduling, storage_k8s)
 from kapiserver.registry.hooks import HookedStorageProvider
 from kapiserver.registry.provider import StorageProvider
 from kapiserver.registry.spec import ResourceSpec
@@ -25,6 +25,7 @@ ResourceEnabled = Callable[[str, str, str], bool]
 def storage_providers(event_ttl_seconds: int = core.DEFAULT_EVENT_TTL_SECONDS) -> list[StorageProvider]:
     return [
         core.provider(event_ttl_seconds),
+        apiserverinternal.provider(),
         certificates.provider(),
         coordination.provider(),
         discovery.provider(),
