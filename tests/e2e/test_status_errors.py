@@ -1,4 +1,5 @@
-"""Every error path of issue 2 point 6, as raw HTTPS and through the `kubernetes` Python client.
+"""Object-level errors of issue 2 point 6 (NotFound, AlreadyExists, Conflict, Invalid), as raw HTTPS
+and through the `kubernetes` Python client.
 
 Each answer is compared with the whole metav1.Status body kube-apiserver v1.35 sends:
 code, reason, message and details (causes with field paths), byte-for-byte in meaning.
@@ -10,10 +11,10 @@ import json
 from typing import Any
 
 import pytest
-import yaml
-from harness import Response, Server
+from harness import Server
 from kubernetes import client
 from kubernetes.client.rest import ApiException
+from statuses import assert_status, cm, create_cm, failure
 
 DNS1123_SUBDOMAIN = (
     "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must "
@@ -30,41 +31,6 @@ CONFIG_KEY = (
     "'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"
 )
 CONFLICT = "the object has been modified; please apply your changes to the latest version and try again"
-MEDIA_TYPES = "application/json, application/yaml, application/vnd.kubernetes.protobuf"
-
-
-def failure(code: int, reason: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The Status body kube-apiserver writes for an error (details omitted when nil)."""
-    body: dict[str, Any] = {
-        "kind": "Status",
-        "apiVersion": "v1",
-        "metadata": {},
-        "status": "Failure",
-        "message": message,
-        "reason": reason,
-    }
-    if details is not None:
-        body["details"] = details
-    body["code"] = code
-    return body
-
-
-def assert_status(answer: Response, expected: dict[str, Any]) -> None:
-    assert answer.status == expected["code"], answer.body
-    assert answer.headers["content-type"] == "application/json", answer.headers
-    assert answer.json() == expected
-
-
-def cm(name: str, **extra: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}}
-    body.update(extra)
-    return body
-
-
-def create_cm(server: Server, ns: str, name: str, **extra: Any) -> dict[str, Any]:
-    answer = server.request("POST", f"/api/v1/namespaces/{ns}/configmaps", cm(name, **extra))
-    assert answer.status == 201, answer.body
-    return answer.json()
 
 
 # -- NotFound, AlreadyExists, Conflict -------------------------------------------------------------------
@@ -299,183 +265,3 @@ def test_invalid_through_the_python_client(server: Server, ns: str) -> None:
     status = json.loads(caught.value.body)
     assert status["reason"] == "Invalid"
     assert [c["field"] for c in status["details"]["causes"]] == ["metadata.name"]
-
-
-# -- BadRequest ------------------------------------------------------------------------------------------
-
-
-def test_namespace_mismatch_between_url_and_body(server: Server, ns: str) -> None:
-    body = cm("x")
-    body["metadata"]["namespace"] = "some-other-namespace"
-    message = "the namespace of the provided object does not match the namespace sent on the request"
-    answer = server.request("POST", f"/api/v1/namespaces/{ns}/configmaps", body)
-    assert_status(answer, failure(400, "BadRequest", message))
-    create_cm(server, ns, "y")
-    body["metadata"]["name"] = "y"
-    answer = server.request("PUT", f"/api/v1/namespaces/{ns}/configmaps/y", body)
-    assert_status(answer, failure(400, "BadRequest", message))
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="the decode error must carry Go encoding/json's text: 'unexpected end of "
-    "JSON input', not Python's 'unexpected end of data: line 1 column 2 (char 1)'",
-)
-def test_malformed_json_body(server: Server, ns: str) -> None:
-    answer = server.request(
-        "POST", f"/api/v1/namespaces/{ns}/configmaps", b"{", headers={"Content-Type": "application/json"}
-    )
-    assert_status(
-        answer,
-        failure(
-            400,
-            "BadRequest",
-            "the object provided is unrecognized (must be of type ConfigMap): couldn't get "
-            "version/kind; json parse error: unexpected end of JSON input ({)",
-        ),
-    )
-
-
-def test_wrongly_typed_json_field(server: Server, ns: str) -> None:
-    body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": 5}}
-    answer = server.request("POST", f"/api/v1/namespaces/{ns}/configmaps", body)
-    assert_status(
-        answer,
-        failure(
-            400,
-            "BadRequest",
-            'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot '
-            "unmarshal number into Go struct field ObjectMeta.metadata.name of type string",
-        ),
-    )
-
-
-def test_invalid_label_selector(server: Server, ns: str) -> None:
-    answer = server.request("GET", f"/api/v1/namespaces/{ns}/configmaps?labelSelector=a%20b")
-    assert_status(
-        answer,
-        failure(
-            400,
-            "BadRequest",
-            "unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt",
-        ),
-    )
-    with pytest.raises(ApiException) as caught:
-        client.CoreV1Api(server.api).list_namespaced_config_map(ns, label_selector="a b")
-    assert caught.value.status == 400
-
-
-# -- MethodNotAllowed, NotAcceptable, UnsupportedMediaType, Unauthorized -----------------------------------
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="kube-apiserver routes only the verbs a path has (go-restful): PUT/PATCH on a "
-    "collection and POST on a named object are 405 MethodNotAllowed; kapiserver answers 400, 415 "
-    "and even creates the object (POST .../configmaps/x -> 201)",
-)
-def test_method_not_allowed(server: Server, ns: str) -> None:
-    expected = failure(
-        405, "MethodNotAllowed", "the server does not allow this method on the requested resource", {}
-    )
-    assert_status(server.request("PUT", f"/api/v1/namespaces/{ns}/configmaps", cm("x")), expected)
-    assert_status(
-        server.request(
-            "PATCH",
-            f"/api/v1/namespaces/{ns}/configmaps",
-            "{}",
-            headers={"Content-Type": "application/merge-patch+json"},
-        ),
-        expected,
-    )
-    assert_status(server.request("POST", f"/api/v1/namespaces/{ns}/configmaps/x", cm("x")), expected)
-    assert server.request("GET", f"/api/v1/namespaces/{ns}/configmaps/x").status == 404
-
-
-def test_not_acceptable(server: Server, ns: str) -> None:
-    answer = server.request(
-        "GET", f"/api/v1/namespaces/{ns}/configmaps", headers={"Accept": "application/foo"}
-    )
-    assert_status(
-        answer, failure(406, "NotAcceptable", f"only the following media types are accepted: {MEDIA_TYPES}")
-    )
-
-
-def test_not_acceptable_on_watch(server: Server, ns: str) -> None:
-    """The list handler negotiates the object media type before it looks at watch."""
-    answer = server.request(
-        "GET", f"/api/v1/namespaces/{ns}/configmaps?watch=true", headers={"Accept": "application/foo"}
-    )
-    assert_status(
-        answer, failure(406, "NotAcceptable", f"only the following media types are accepted: {MEDIA_TYPES}")
-    )
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="NegotiateOutputMediaTypeStream lists the stream media types: 'only the "
-    "following media types are accepted: application/json;stream=watch, "
-    "application/vnd.kubernetes.protobuf;stream=watch'; kapiserver drops ';stream=watch'",
-)
-def test_yaml_watch_is_not_acceptable(server: Server, ns: str) -> None:
-    """YAML has no stream serializer; the Status itself is still written as YAML, the accepted type."""
-    answer = server.request(
-        "GET", f"/api/v1/namespaces/{ns}/configmaps?watch=true", headers={"Accept": "application/yaml"}
-    )
-    assert answer.status == 406
-    assert answer.headers["content-type"] == "application/yaml"
-    assert yaml.safe_load(answer.body) == failure(
-        406,
-        "NotAcceptable",
-        "only the following media types are accepted: application/json;stream=watch, "
-        "application/vnd.kubernetes.protobuf;stream=watch",
-    )
-
-
-def test_unsupported_media_type_on_create(server: Server, ns: str) -> None:
-    answer = server.request(
-        "POST",
-        f"/api/v1/namespaces/{ns}/configmaps",
-        json.dumps(cm("x")),
-        headers={"Content-Type": "text/plain"},
-    )
-    assert_status(
-        answer,
-        failure(
-            415,
-            "UnsupportedMediaType",
-            f"the body of the request was in an unknown format - accepted media types include: {MEDIA_TYPES}",
-        ),
-    )
-
-
-def test_unsupported_patch_type(server: Server, ns: str) -> None:
-    create_cm(server, ns, "x")
-    answer = server.request(
-        "PATCH",
-        f"/api/v1/namespaces/{ns}/configmaps/x",
-        '{"data":{"a":"b"}}',
-        headers={"Content-Type": "application/foo"},
-    )
-    assert_status(
-        answer,
-        failure(
-            415,
-            "UnsupportedMediaType",
-            "the body of the request was in an unknown format - accepted media types include: "
-            "application/json-patch+json, application/merge-patch+json, "
-            "application/strategic-merge-patch+json, application/apply-patch+yaml",
-        ),
-    )
-
-
-def test_unauthorized_without_client_certificate(server: Server, ns: str) -> None:
-    for method, path in (
-        ("GET", "/api/v1/namespaces"),
-        ("GET", f"/api/v1/namespaces/{ns}/configmaps"),
-        ("POST", f"/api/v1/namespaces/{ns}/configmaps"),
-        ("GET", "/api"),
-    ):
-        answer = server.request(method, path, cm("x") if method == "POST" else None, cert=False)
-        assert_status(answer, failure(401, "Unauthorized", "Unauthorized"))
-    assert server.request("GET", f"/api/v1/namespaces/{ns}/configmaps/x", cert=True).status == 404
