@@ -11,7 +11,12 @@ from kapiserver.apimachinery.types import Object
 from kapiserver.registry import subresources
 from kapiserver.registry.rest import RequestContext
 from kapiserver.registry.spec import ResourceSpec
-from kapiserver.registry.strategy import Strategy, bump_generation_on_change, keep_old_status, start_generation
+from kapiserver.registry.strategy import (
+    Strategy,
+    bump_generation_on_change,
+    keep_old_status,
+    start_generation,
+)
 from kapiserver.registry.table import AGE_COLUMN, NAME_COLUMN, Column, Printer, age, name_of
 
 from . import validation

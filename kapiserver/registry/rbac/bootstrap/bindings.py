@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from kapiserver.apimachinery.types import Object
 
-from .rules import (READ, cluster_role_binding, events, group, r, role, role_binding, service_account,
-                    user)
+from .rules import READ, cluster_role_binding, events, group, r, role, role_binding, service_account, user
 
 KUBE_SYSTEM = "kube-system"
 KUBE_PUBLIC = "kube-public"

@@ -1,7 +1,9 @@
 """StorageVersion validation (upstream pkg/apis/apiserverinternal/validation)."""
 
-from kapiserver.registry.apiserverinternal.storageversions import (validate_storage_version,
-                                                                   validate_storage_version_name)
+from kapiserver.registry.apiserverinternal.storageversions import (
+    validate_storage_version,
+    validate_storage_version_name,
+)
 
 
 def msgs(errs):
@@ -19,8 +21,8 @@ def test_status():
                              "servedVersions": ["v2"]}],
         "conditions": [{"type": "AllEncodingVersionsEqual", "status": "True", "reason": "", "message": "m"}]}}
     assert msgs(validate_storage_version(sv)) == [
-        'status.storageVersions[0].servedVersions[0]: Invalid value: "v2": individual served version : v2 must be '
-        'included in decodableVersions : [v1]',
+        ('status.storageVersions[0].servedVersions[0]: Invalid value: "v2": individual served version : v2 must be '
+        'included in decodableVersions : [v1]'),
         "status.commonEncodingVersion: Invalid value: null: the common encoding version is v1",
         "status[0].reason: Required value: reason cannot be empty",
     ]

@@ -1,7 +1,11 @@
 """LeaseCandidate validation and printer (upstream ValidateLeaseCandidate)."""
 
-from kapiserver.registry.coordination.leasecandidates import (LEASECANDIDATES, LEASECANDIDATES_V1ALPHA2, _row,
-                                                              parse_tolerant)
+from kapiserver.registry.coordination.leasecandidates import (
+    LEASECANDIDATES,
+    LEASECANDIDATES_V1ALPHA2,
+    _row,
+    parse_tolerant,
+)
 from kapiserver.registry.rest import RequestContext
 
 CTX = RequestContext(namespace="default")

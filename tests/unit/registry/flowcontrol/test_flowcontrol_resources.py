@@ -47,8 +47,8 @@ def test_flow_schema_errors():
                                               "rules": [{"subjects": [{"kind": "User"}]}]}}
     assert msgs(FS.validate(CTX, fs)) == [
         "spec.matchingPrecedence: Invalid value: 1: only the schema named 'exempt' may have matchingPrecedence 1",
-        'spec.distinguisherMethod.type: Unsupported value: {"type":"ByColor"}: supported values: "ByNamespace", '
-        '"ByUser"',
+        ('spec.distinguisherMethod.type: Unsupported value: {"type":"ByColor"}: supported values: "ByNamespace", '
+        '"ByUser"'),
         "spec.priorityLevelConfiguration.name: Required value: must reference a priority level",
         "spec.rules[0].subjects[0].user: Required value: user is required when subject kind is 'User'",
         "spec.rules[0]: Required value: at least one of resourceRules and nonResourceRules has to be non-empty",

@@ -30,15 +30,15 @@ def test_rule_needs_verbs_groups_and_resources():
 
 def test_namespaced_rule_cannot_use_urls():
     errs = validate_role(role([{"verbs": ["get"], "nonResourceURLs": ["/healthz"]}]))
-    assert msgs(errs) == ['rules[0].nonResourceURLs: Invalid value: ["/healthz"]: namespaced rules cannot apply '
-                          'to non-resource URLs']
+    assert msgs(errs) == [('rules[0].nonResourceURLs: Invalid value: ["/healthz"]: namespaced rules cannot apply '
+                          'to non-resource URLs')]
 
 
 def test_cluster_rule_cannot_mix_urls_and_resources():
     obj = {"metadata": {"name": "c"}, "rules": [{"verbs": ["get"], "nonResourceURLs": ["/x"], "resources": ["p"]}]}
     assert msgs(validate_cluster_role(obj)) == [
-        'rules[0].nonResourceURLs: Invalid value: ["/x"]: rules cannot apply to both regular resources and '
-        'non-resource URLs']
+        ('rules[0].nonResourceURLs: Invalid value: ["/x"]: rules cannot apply to both regular resources and '
+        'non-resource URLs')]
 
 
 def test_rbac_names_are_path_segments():
@@ -50,8 +50,8 @@ def test_rbac_names_are_path_segments():
 def test_aggregation_rule_needs_a_selector():
     obj = {"metadata": {"name": "c"}, "aggregationRule": {}}
     assert msgs(validate_cluster_role(obj)) == [
-        "aggregationRule.clusterRoleSelectors: Required value: at least one clusterRoleSelector required if "
-        "aggregationRule is non-nil"]
+        ("aggregationRule.clusterRoleSelectors: Required value: at least one clusterRoleSelector required if "
+        "aggregationRule is non-nil")]
 
 
 def binding(ref, subjects, ns="default"):

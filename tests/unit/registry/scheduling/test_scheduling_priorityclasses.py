@@ -27,11 +27,11 @@ def test_system_classes_are_valid_and_reserved():
         S.default(obj)
         assert S.validate(CTX, obj) == []
     assert msgs(S.validate(CTX, pc("system-node-critical", 5))) == [
-        "metadata.name: Forbidden: priority class names with 'system-' prefix are reserved for system use only. "
-        "error: value of system-node-critical PriorityClass must be 2000001000"]
+        ("metadata.name: Forbidden: priority class names with 'system-' prefix are reserved for system use only. "
+        "error: value of system-node-critical PriorityClass must be 2000001000")]
     assert msgs(S.validate(CTX, pc("system-mine", 5))) == [
-        "metadata.name: Forbidden: priority class names with 'system-' prefix are reserved for system use only. "
-        "error: system-mine is not a known system priority class"]
+        ("metadata.name: Forbidden: priority class names with 'system-' prefix are reserved for system use only. "
+        "error: system-mine is not a known system priority class")]
 
 
 def test_value_limit_and_policy():
