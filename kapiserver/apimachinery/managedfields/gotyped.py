@@ -4,10 +4,10 @@ kube-apiserver tracks field ownership on typed objects: a value read into a Go s
 reflected back. That round trip drops what the struct cannot hold and what `omitempty`
 leaves out (an empty string, a zero number, an empty list or map, a nil pointer), and
 writes what Go always writes: struct fields (`resources: {}`), non-omitempty scalars
-(`name: ""`), nil non-omitempty pointers and slices (`selector: null`), a zero Time
-(`creationTimestamp: null`). Those writes are visible in managedFields: a container added by
-an update is owned down to `f:resources: {}`, while a template's `creationTimestamp: null`,
-present on both sides, is owned by nobody. So the field manager compares these views, not
+(`name: ""`), nil non-omitempty pointers and slices (`selector: null`), a zero Time held by
+value (`lastTransitionTime: null`), but not one tagged `omitzero` (v1.35's
+creationTimestamp). Those writes are visible in managedFields: a container added by an
+update is owned down to `f:resources: {}`. So the field manager compares these views, not
 the stored dicts, for every built-in kind.
 
 The Go struct facts (JSON names in struct order, omitempty, pointers, inlining) come from
@@ -22,7 +22,7 @@ from typing import Any
 
 from ..protobuf import table as pbtable
 
-_REPEATED, _POINTER, _NILLABLE, _OMITEMPTY, _INLINE = 1, 2, 4, 8, 16
+_REPEATED, _POINTER, _NILLABLE, _OMITEMPTY, _INLINE, _OMITZERO = 1, 2, 4, 8, 16, 32
 _SCALAR_ZERO = {"string": "", "bool": False, "int32": 0, "int64": 0}
 # Zero values Go writes for the special forms held by value (they are structs: never omitted).
 _SPECIAL_ZERO: dict[str, Any] = {
@@ -123,6 +123,8 @@ def _fill(obj: dict[str, Any], msg: _Message, out: dict[str, Any]) -> None:
             continue
         found = get(name)
         if found is None:
+            if flags & _OMITZERO:  # Go 1.24 omitzero: a zero value is left out (creationTimestamp)
+                continue
             if flags & (_POINTER | _NILLABLE | _REPEATED):
                 if not flags & _OMITEMPTY:
                     out[name] = None

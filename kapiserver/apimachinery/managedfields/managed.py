@@ -128,7 +128,8 @@ def _decode(entries: Any) -> Managed:
                 f"error decoding versioned set from {_describe(entry)}: error decoding set: {exc}"
             ) from None
         managed.fields[identifier] = VersionedSet(fieldset, str(api_version), operation == APPLY)
-        managed.times[identifier] = entry.get("time") or None
+        when = entry.get("time")
+        managed.times[identifier] = when if isinstance(when, str) and when else None
     return managed
 
 
