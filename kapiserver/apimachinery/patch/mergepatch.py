@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..types import Object
-from . import gojson
+from .. import gojson
 
 __all__ = [
     "BAD_JSON_DOC",

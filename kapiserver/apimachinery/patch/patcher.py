@@ -49,7 +49,8 @@ import orjson
 from .. import errors, field
 from ..schema import GroupKind
 from ..types import Object
-from . import gojson, jsonpatch, mergepatch, patchmeta, strategic_errors
+from .. import gojson
+from . import jsonpatch, mergepatch, patchmeta, strategic_errors
 from .strategic_merge import APPLY_OPTIONS, merge_map
 
 __all__ = [

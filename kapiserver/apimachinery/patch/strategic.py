@@ -20,7 +20,8 @@ from typing import Any
 import orjson
 
 from ..types import Object
-from . import gojson, patchmeta
+from .. import gojson
+from . import patchmeta
 from .patchmeta import LookupPatchMeta
 from .strategic_conflicts import merging_maps_have_conflicts
 from .strategic_diff import DiffOptions, diff_maps

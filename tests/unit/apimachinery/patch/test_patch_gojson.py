@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kapiserver.apimachinery.patch import gojson
+from kapiserver.apimachinery import gojson
 
 SYNTAX_ERRORS = {
     b"": "unexpected end of JSON input",

@@ -9,7 +9,8 @@ import orjson
 import pytest
 import yaml
 
-from kapiserver.apimachinery.patch import gojson, jsonpatch
+from kapiserver.apimachinery import gojson
+from kapiserver.apimachinery.patch import jsonpatch
 from kapiserver.apimachinery.patch.golang import GoPanic
 
 CASES = yaml.safe_load((pathlib.Path(__file__).parent / "testdata" / "jsonpatch_cases.yaml").read_text())
