@@ -6,7 +6,7 @@
 # Starts a kapiserver on a free port with a fresh data directory, then: applies a Pod
 # manifest, reads `kubectl get pods` (and -o wide), checks upstream's defaults in -o yaml,
 # expects upstream's messages for invalid pods and a forbidden spec update, binds the pod
-# (pods/binding), reads the printer after a status write, evicts a pod (pods/eviction) and
+# (pods/binding), resizes it (pods/resize), reads the printer after a status write, evicts a pod (pods/eviction) and
 # deletes one gracefully. Prints each check and exits non-zero on the first failure.
 set -euo pipefail
 
@@ -91,6 +91,13 @@ OUT=$(k -n $NS patch pod web -p '{"spec":{"restartPolicy":"Never"}}' 2>&1 || tru
 check "spec update is forbidden" 'spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`' "$OUT"
 check "with a diff" "core.PodSpec{" "$OUT"
 check "image may change" "pod/web patched" "$(k -n $NS patch pod web -p '{"spec":{"containers":[{"name":"nginx","image":"nginx:1.28"}]}}' 2>&1)"
+
+check "resize cpu" "pod/web patched" \
+      "$(k -n $NS patch pod web --subresource=resize -p '{"spec":{"containers":[{"name":"nginx","resources":{"requests":{"cpu":"400m"}}}]}}' 2>&1)"
+check "resized request stored" "400m" "$(k -n $NS get pod web -o jsonpath='{.spec.containers[0].resources.requests.cpu}')"
+check "resize may not remove limits" "spec.containers[0].resources.limits: Forbidden: resource limits cannot be removed" \
+      "$(k -n $NS patch pod web --subresource=resize --type=json -p '[{"op":"remove","path":"/spec/containers/0/resources/limits"}]' 2>&1 || true)"
+check "get --subresource=status prints the pod table" "web    0/2     Pending" "$(k -n $NS get pod web --subresource=status 2>&1)"
 
 echo '{"apiVersion":"v1","kind":"Binding","metadata":{"name":"web"},"target":{"kind":"Node","name":"node-1"}}' > "$DATA/binding.json"
 check "binding" '"status":"Success"' "$(k create --raw /api/v1/namespaces/$NS/pods/web/binding -f "$DATA/binding.json" 2>&1)"

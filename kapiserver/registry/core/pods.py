@@ -6,8 +6,8 @@ Deletion is graceful: a scheduled pod that has not finished gets a grace period 
 request's, else spec.terminationGracePeriodSeconds); unscheduled and finished pods go at
 once (upstream still records the deletion first, as the generic store does here).
 
-Subresources: status, binding, eviction, ephemeralcontainers, and the kubelet-backed
-log, exec, attach, portforward and proxy (see pods_connect).
+Subresources: status, binding, eviction, ephemeralcontainers, resize, and the
+kubelet-backed log, exec, attach, portforward and proxy (see pods_connect).
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from kapiserver.apimachinery.types import Object
 from kapiserver.registry import subresources
 from kapiserver.registry.rest import DeleteOptions, RequestContext
 from kapiserver.registry.spec import ResourceSpec, Subresource
+from kapiserver.registry.store import Store
 from kapiserver.registry.strategy import Strategy
 from kapiserver.storage.interface import Storage
 
-from . import pods_mutations, pods_warnings
+from . import pods_mutations, pods_resize, pods_warnings
 from .pods_binding import BindingREST
 from .pods_connect import connect_subresources
 from .pods_eviction import EvictionREST
@@ -145,6 +146,28 @@ def _preserve_observed_generation(status: Object, old_status: Object) -> None:
             condition["observedGeneration"] = previous
 
 
+class PodResizeStrategy(PodStrategy):
+    """upstream podResizeStrategy: only container resources and resize policies change."""
+
+    def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
+        pods_resize.prepare_resize(ctx, obj, old)
+
+    def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> field.ErrorList:
+        return pods_resize.validate_pod_resize(obj, old, _options(obj, old))
+
+
+class PodSubresourceREST(subresources.StatusREST):
+    """pods/status, pods/resize and pods/ephemeralcontainers: get and update through their
+    own strategy, printed as tables like the pod itself (upstream's ConvertToTable on each)."""
+
+    def __init__(self, store: Store, main: Store):
+        super().__init__(store)
+        self._main = main
+
+    def convert_to_table(self, ctx: RequestContext, obj: Object, include_object: str) -> Object:
+        return self._main.convert_to_table(ctx, obj, include_object)
+
+
 class PodEphemeralContainersStrategy(PodStrategy):
     """upstream podEphemeralContainersStrategy: only spec.ephemeralContainers may change."""
 
@@ -212,8 +235,8 @@ PODS = ResourceSpec(
         Subresource("attach", lambda store: connect_subresources(store)["attach"],
                     GroupVersionKind(*_V1, "PodAttachOptions")),
         Subresource("binding", lambda store: BindingREST(store), GroupVersionKind(*_V1, "Binding")),
-        Subresource("ephemeralcontainers", lambda store: subresources.StatusREST(
-            store.with_strategy(PodEphemeralContainersStrategy()))),
+        Subresource("ephemeralcontainers", lambda store: PodSubresourceREST(
+            store.with_strategy(PodEphemeralContainersStrategy()), store)),
         Subresource("eviction", lambda store: EvictionREST(store, store.with_strategy(PodStatusStrategy())),
                     GroupVersionKind("policy", "v1", "Eviction")),
         Subresource("exec", lambda store: connect_subresources(store)["exec"],
@@ -223,6 +246,7 @@ PODS = ResourceSpec(
                     GroupVersionKind(*_V1, "PodPortForwardOptions")),
         Subresource("proxy", lambda store: connect_subresources(store)["proxy"],
                     GroupVersionKind(*_V1, "PodProxyOptions")),
-        subresources.status(PodStatusStrategy()),
+        Subresource("resize", lambda store: PodSubresourceREST(store.with_strategy(PodResizeStrategy()), store)),
+        Subresource("status", lambda store: PodSubresourceREST(store.with_strategy(PodStatusStrategy()), store)),
     ),
 )

@@ -155,7 +155,7 @@ def test_spec_declaration() -> None:
     assert (PODS.short_names, PODS.categories, PODS.return_deleted_object) == (("po",), ("all",), True)
     names = sorted(sub.name for sub in PODS.subresources)
     assert names == ["attach", "binding", "ephemeralcontainers", "eviction", "exec", "log", "portforward", "proxy",
-                     "status"]
+                     "resize", "status"]
 
 
 # --- printer ---------------------------------------------------------------------------------
