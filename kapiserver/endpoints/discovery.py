@@ -109,7 +109,7 @@ class DiscoveryRegistry:
 
 
 def _aggregated_group(group: _Group) -> dict[str, Any]:
-    return {"metadata": {"name": group.name, "creationTimestamp": None},
+    return {"metadata": {"name": group.name} if group.name else {},
             "versions": [_aggregated_version(v) for v in group.versions]}
 
 

@@ -123,6 +123,20 @@ def _no_defaults(obj: dict[str, Any]) -> None:
     """Subresources of another kind (Scale, Binding, Eviction) default in their own REST."""
 
 
+# What each kind of path serves (upstream's installer registers routes per path shape).
+_PATH_VERBS = {
+    "collection": frozenset({"list", "watch", "create", "deletecollection"}),
+    "item": frozenset({"get", "watch", "update", "patch", "delete"}),
+    "subresource": frozenset({"get", "create", "update", "patch", "delete"}),
+}
+
+
+def _path_kind(info: RequestInfo) -> str:
+    if info.subresource:
+        return "subresource"
+    return "item" if len(info.parts) >= 2 else "collection"
+
+
 def install(info: APIGroupInfo, admission: Chain = EMPTY) -> list[InstalledGroupVersion]:
     installed = []
     for version, entries in info.versions.items():
@@ -148,7 +162,7 @@ async def dispatch(installed: InstalledGroupVersion, request: web.Request, info:
     elif namespace_in_path:
         raise errors.not_found_generic()
     verb = info.verb
-    if verb not in resource.verbs:
+    if verb not in resource.verbs or verb not in _PATH_VERBS[_path_kind(info)]:
         raise errors.method_not_allowed_generic()
     if isinstance(scope.rest, rest.Connecter):
         return await scope.rest.serve(request, scope, info)  # type: ignore[attr-defined, no-any-return]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kapiserver.apimachinery import errors, meta
+from kapiserver.apimachinery.schema import GroupResource
 from kapiserver.apimachinery.types import Object
 from kapiserver.storage import errors as storage_errors
 from kapiserver.storage.interface import Preconditions
@@ -39,7 +40,7 @@ async def delete_object(store: "Store", ctx: RequestContext, name: str,
         raise storeerr.interpret_delete_error(exc, store.gr, name) from exc
     assert stored is not None
     preconditions = Preconditions(options.uid_precondition, options.resource_version_precondition)
-    deletion.check_preconditions(store.gr, stored, options)
+    deletion.check_preconditions(GroupResource(store.gr.group, store.spec.kind), stored, options)
     probe = meta.deep_copy(stored)
     decision = deletion.before_delete(store.strategy, ctx, probe, options)
     if decision.pending:

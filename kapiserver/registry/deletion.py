@@ -29,7 +29,9 @@ class GracefulDecision:
 
 
 def check_preconditions(gr: GroupResource, obj: Object, options: DeleteOptions) -> None:
-    """Fail early with upstream's messages when the delete preconditions do not hold."""
+    """Fail early with upstream's messages when the delete preconditions do not hold.
+
+    Upstream names the Kind here, in the resource's place: pass GroupResource(group, Kind)."""
     meta = obj.get("metadata", {})
     name = meta.get("name", "")
     uid = meta.get("uid", "")

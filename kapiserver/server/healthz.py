@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from kapiserver.apimachinery.field import go_quote
+
 CheckFunc = Callable[[], Awaitable[None]]
 
 
@@ -19,6 +21,7 @@ class HealthCheck:
 
 
 async def ping() -> None:
+    """Always ok: the server answers (upstream PingHealthz; the log check is the same here)."""
     return None
 
 
@@ -39,10 +42,12 @@ async def serve(kind: str, checks: list[HealthCheck], request: web.Request, subp
                 return _text(200, "ok")
         return _text(404, "404 page not found\n")
     excluded = set(request.query.getall("exclude", []))
+    unknown = set(excluded)
     lines: list[str] = []
     failed = False
     for check in checks:
         if check.name in excluded:
+            unknown.discard(check.name)
             lines.append(f"[+]{check.name} excluded: ok")
             continue
         try:
@@ -51,6 +56,9 @@ async def serve(kind: str, checks: list[HealthCheck], request: web.Request, subp
         except Exception:
             failed = True
             lines.append(f"[-]{check.name} failed: reason withheld")
+    if unknown:
+        names = ",".join(go_quote(name) for name in sorted(unknown))
+        lines.append(f"warn: some health checks cannot be excluded: no matches for {names}")
     verbose = "verbose" in request.query
     if failed:
         return _text(500, "\n".join(lines) + f"\n{kind} check failed\n")

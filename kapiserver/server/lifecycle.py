@@ -30,6 +30,7 @@ class PreparedAPIServer:
     closers: list[Closer] = field(default_factory=list)
     hooks_done: set[str] = field(default_factory=set)
     serving: serving.Serving | None = None
+    shutting_down: bool = False
 
     async def start(self) -> int:
         """Listen, run the post-start hooks; returns the bound port."""
@@ -49,6 +50,7 @@ class PreparedAPIServer:
         return port
 
     async def stop(self) -> None:
+        self.shutting_down = True
         if self.serving is not None:
             await serving.stop(self.serving)
             self.serving = None
@@ -98,6 +100,12 @@ def prepare_run(head: GenericAPIServer, closers: list[Closer] | None = None) -> 
     prepared = PreparedAPIServer(head, list(closers or []))
     for hook in _all_hooks(head, "post_start_hooks"):
         head.health_checks.append(HealthCheck(f"poststarthook/{hook.name}", _hook_done(prepared, hook.name)))
+
+    async def not_shutting_down() -> None:
+        if prepared.shutting_down:
+            raise RuntimeError("process is shutting down")
+
+    head.readiness_checks.append(HealthCheck("shutdown", not_shutting_down))
     install_root_routes(head)
     return prepared
 

@@ -20,6 +20,11 @@ from .genericapiserver import GenericAPIServer, write_discovery
 _SERIALIZERS = (negotiation.JSON, negotiation.YAML, negotiation.PROTOBUF)
 
 
+# Python's machine names -> Go's GOARCH, which upstream's platform field uses.
+_GO_ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64", "armv7l": "arm",
+            "i686": "386", "i386": "386", "ppc64le": "ppc64le", "s390x": "s390x", "riscv64": "riscv64"}
+
+
 def version_info() -> dict[str, Any]:
     """upstream version.Info as /version answers it."""
     major, minor = KUBERNETES_VERSION.lstrip("v").split(".")[:2]
@@ -28,7 +33,7 @@ def version_info() -> dict[str, Any]:
         "minCompatibilityMajor": major, "minCompatibilityMinor": str(int(minor) - 1),
         "gitVersion": f"{KUBERNETES_VERSION}+kapiserver-{__version__}", "gitCommit": "", "gitTreeState": "clean",
         "buildDate": "", "goVersion": f"python{platform.python_version()}", "compiler": "cpython",
-        "platform": f"{sys.platform}/{platform.machine().lower()}",
+        "platform": f"{sys.platform}/{_GO_ARCH.get(platform.machine().lower(), platform.machine().lower())}",
     }
 
 
@@ -63,8 +68,15 @@ def install_root_routes(server: GenericAPIServer) -> None:
     server.handle_path("/version", version)
     servers = server.chain()
     health = [check for s in servers for check in s.health_checks]
-    ready = health + [check for s in servers for check in s.readiness_checks]
-    for kind, checks in (("healthz", health), ("livez", health), ("readyz", ready)):
+    hooks = [check for check in health if check.name.startswith("poststarthook/")]
+    storage = [check for check in health if not check.name.startswith("poststarthook/")]
+    base = [healthz.HealthCheck("ping", healthz.ping), healthz.HealthCheck("log", healthz.ping)] + storage
+    readiness = [check for s in servers for check in s.readiness_checks]
+    shutdown = [check for check in readiness if check.name == "shutdown"]
+    readiness = [check for check in readiness if check.name != "shutdown"]
+    # upstream's order: ping, log, storage, readiness-only checks, post-start hooks, shutdown last
+    for kind, checks in (("healthz", base + hooks), ("livez", base + hooks),
+                         ("readyz", base + readiness + hooks + shutdown)):
         _install_health(server, kind, checks)
     _install_openapi(server)
 
@@ -89,9 +101,7 @@ def _install_openapi(server: GenericAPIServer) -> None:
     server.discovery.listeners.append(route_documents)
 
 
-def _install_health(server: GenericAPIServer, kind: str, checks: list[healthz.HealthCheck]) -> None:
-    all_checks = [healthz.HealthCheck("ping", healthz.ping)] + checks
-
+def _install_health(server: GenericAPIServer, kind: str, all_checks: list[healthz.HealthCheck]) -> None:
     async def overall(request: web.Request) -> web.StreamResponse:
         return await healthz.serve(kind, all_checks, request, "")
 

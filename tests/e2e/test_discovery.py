@@ -149,11 +149,6 @@ def test_aggregated_discovery_of_the_core_group(server: Server) -> None:
     assert set(by_name) == plain
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="v1.35 ObjectMeta has name omitempty and creationTimestamp omitzero: the "
-    'core item\'s metadata is {}; kapiserver writes {"name": "", "creationTimestamp": null}',
-)
 def test_aggregated_core_item_has_empty_metadata(server: Server) -> None:
     (core,) = _aggregated(server, "/api")["items"]
     assert core["metadata"] == {}

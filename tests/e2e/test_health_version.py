@@ -41,12 +41,6 @@ def test_health_exclude(server: Server, endpoint: str) -> None:
     assert lines[-1] == f"{endpoint} check passed"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="healthz warns about exclusions that match no check: the line 'warn: some "
-    'health checks cannot be excluded: no matches for "no-such-check"\' precedes "<x> check passed"; '
-    "kapiserver omits it",
-)
 @pytest.mark.parametrize("endpoint", ["healthz", "livez", "readyz"])
 def test_health_exclude_unknown_check_warns(server: Server, endpoint: str) -> None:
     answer = server.request("GET", f"/{endpoint}?verbose&exclude=no-such-check")
@@ -57,11 +51,6 @@ def test_health_exclude_unknown_check_warns(server: Server, endpoint: str) -> No
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the generic apiserver always installs the 'log' check in healthz/livez/readyz "
-    "and the 'shutdown' check in readyz ([+]log ok, [+]shutdown ok); kapiserver has neither",
-)
 def test_generic_health_checks_present(server: Server) -> None:
     for endpoint in ("healthz", "livez", "readyz"):
         lines = server.request("GET", f"/{endpoint}?verbose").body.decode().splitlines()
@@ -103,11 +92,6 @@ def test_version(server: Server) -> None:
     assert json.loads(server.kubectl("version", "-o", "json").stdout)["serverVersion"] == info
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="version.Info.platform is GOOS/GOARCH ('linux/amd64', 'linux/arm64'); "
-    "kapiserver reports the Python machine name ('linux/x86_64')",
-)
 def test_version_platform_uses_go_names(server: Server) -> None:
     goarch = {"x86_64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(
         platform.machine(), platform.machine()

@@ -31,11 +31,6 @@ def test_namespace_mismatch_between_url_and_body(server: Server, ns: str) -> Non
     assert_status(answer, failure(400, "BadRequest", message))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the decode error must carry Go encoding/json's text: 'unexpected end of "
-    "JSON input', not Python's 'unexpected end of data: line 1 column 2 (char 1)'",
-)
 def test_malformed_json_body(server: Server, ns: str) -> None:
     answer = server.request(
         "POST", f"/api/v1/namespaces/{ns}/configmaps", b"{", headers={"Content-Type": "application/json"}
@@ -83,12 +78,6 @@ def test_invalid_label_selector(server: Server, ns: str) -> None:
 # -- MethodNotAllowed, NotAcceptable, UnsupportedMediaType, Unauthorized -----------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kube-apiserver routes only the verbs a path has (go-restful): PUT/PATCH on a "
-    "collection and POST on a named object are 405 MethodNotAllowed; kapiserver answers 400, 415 "
-    "and even creates the object (POST .../configmaps/x -> 201)",
-)
 def test_method_not_allowed(server: Server, ns: str) -> None:
     expected = failure(
         405, "MethodNotAllowed", "the server does not allow this method on the requested resource", {}
@@ -126,12 +115,6 @@ def test_not_acceptable_on_watch(server: Server, ns: str) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="NegotiateOutputMediaTypeStream lists the stream media types: 'only the "
-    "following media types are accepted: application/json;stream=watch, "
-    "application/vnd.kubernetes.protobuf;stream=watch'; kapiserver drops ';stream=watch'",
-)
 def test_yaml_watch_is_not_acceptable(server: Server, ns: str) -> None:
     """YAML has no stream serializer; the Status itself is still written as YAML, the accepted type."""
     answer = server.request(

@@ -131,12 +131,6 @@ def test_delete_with_matching_preconditions(server: Server, ns: str) -> None:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rest.BeforeDelete builds the Conflict with GroupResource{Resource: Kind}: "
-    "upstream says 'Operation cannot be fulfilled on ConfigMap \"p\": ...' with details.kind "
-    '"ConfigMap"; kapiserver says "configmaps"',
-)
 def test_conflict_on_delete_preconditions(server: Server, ns: str) -> None:
     created = create_cm(server, ns, "p")
     uid, rv = created["metadata"]["uid"], created["metadata"]["resourceVersion"]

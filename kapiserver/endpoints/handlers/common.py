@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from kapiserver.admission.interfaces import Operation
-from kapiserver.apimachinery import codec, errors, field, protobuf, structural
+from kapiserver.apimachinery import codec, errors, field, gojson, protobuf, structural
 from kapiserver.apimachinery.schema import GroupKind
 from kapiserver.apimachinery.types import Object
 from kapiserver.registry.rest import RequestContext, ValidateObjectFunc, ValidateObjectUpdateFunc
@@ -53,7 +53,7 @@ def decode_object(scope: RequestScope, content_type: str, body: bytes, ctx: Requ
         elif media == negotiation.YAML:
             obj = codec.yaml_loads(body)
         else:
-            obj = codec.json_loads(body)
+            obj = gojson.loads(body)
     except (ValueError, codec.DecodeError) as exc:
         raise errors.bad_request(f"the object provided is unrecognized (must be of type {expected.kind}): "
                                  f"couldn't get version/kind; json parse error: {exc} ({summarize(body)})") from exc

@@ -52,7 +52,7 @@ async def serve_watch(request: web.Request, scope: RequestScope, info: RequestIn
     ctx = scope.context(request, info)
     choice = scope.negotiate(request, stream=True)
     if choice.media_type == negotiation.YAML:
-        raise errors.not_acceptable([negotiation.JSON, negotiation.PROTOBUF])
+        raise errors.not_acceptable([f"{m};stream=watch" for m in scope.serializers if m != negotiation.YAML])
     events = scope.rest.watch(ctx, options)
     media_type = choice.media_type
     content_type = media_type if media_type == negotiation.JSON else media_type + ";stream=watch"
