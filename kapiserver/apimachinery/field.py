@@ -69,12 +69,12 @@ class Path:
             node = node._parent
         out: list[str] = []
         for node in reversed(parts):
-            if node._index is not None:
-                out.append(f"[{node._index}]")
-            elif node._name:
-                if out:
+            if node._name:
+                if node._parent is not None:
                     out.append(".")
                 out.append(node._name)
+            else:  # a subscript, or an unnamed root, which upstream prints as "[]"
+                out.append(f"[{node._index or ''}]")
         return "".join(out)
 
     def __repr__(self) -> str:
@@ -86,7 +86,26 @@ def new_path(name: str, *more: str) -> Path:
     return path.child(*more) if more else path
 
 
-ROOT = Path("")
+ROOT = Path("")  # upstream field.NewPath(""): prints "[]"
+
+
+class NilPath(Path):
+    """Go's nil *Path: prints "<nil>", and its children start a fresh path ("spec", not "[].spec")."""
+
+    def child(self, name: str, *more: str) -> Path:
+        return new_path(name, *more)
+
+    def index(self, i: int) -> Path:
+        return Path(index=str(i))
+
+    def key(self, k: str) -> Path:
+        return Path(index=k)
+
+    def __str__(self) -> str:
+        return "<nil>"
+
+
+NIL = NilPath()
 
 
 def go_quote(text: str) -> str:

@@ -47,7 +47,7 @@ def warnings_on_create(pod: Object) -> list[str]:
     if problems:
         warnings.append("metadata.name: this is used in the Pod's hostname, which can result in surprising behavior; "
                         f"a DNS label is recommended: [{' '.join(problems)}]")
-    return warnings + warnings_for_pod_spec_and_meta(field.ROOT, as_dict(pod.get("spec")), as_dict(pod.get("metadata")))
+    return warnings + warnings_for_pod_spec_and_meta(field.NIL, as_dict(pod.get("spec")), as_dict(pod.get("metadata")))
 
 
 def _node_label_warnings(spec: Object, base: field.Path) -> list[str]:

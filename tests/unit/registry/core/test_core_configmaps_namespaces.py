@@ -20,7 +20,7 @@ def test_config_map_binary_data_counts_decoded_bytes() -> None:
     blob = base64.b64encode(b"x" * (1024 * 1024)).decode()
     assert configmaps.validate_config_map({"metadata": META, "binaryData": {"b": blob}}) == []
     errs = configmaps.validate_config_map({"metadata": META, "binaryData": {"b": blob}, "data": {"a": "x"}})
-    assert messages(errs) == [": Too long: may not be more than 1048576 bytes"]
+    assert messages(errs) == ["[]: Too long: may not be more than 1048576 bytes"]
 
 
 def test_config_map_duplicate_key() -> None:
