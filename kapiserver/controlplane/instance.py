@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kapiserver.registry import (admissionregistration, apiserverinternal, certificates, coordination, core,
-                                 discovery, flowcontrol, networking, node, rbac, scheduling, storage_k8s)
+                                 discovery, flowcontrol, networking, node, rbac, resource, scheduling,
+                                 storage_k8s)
 from kapiserver.registry.hooks import HookedStorageProvider
 from kapiserver.registry.provider import StorageProvider
 from kapiserver.registry.spec import ResourceSpec
@@ -36,6 +37,7 @@ def storage_providers(event_ttl_seconds: int = core.DEFAULT_EVENT_TTL_SECONDS) -
         storage_k8s.provider(),
         flowcontrol.provider(),
         admissionregistration.provider(),
+        resource.provider(),
     ]
 
 

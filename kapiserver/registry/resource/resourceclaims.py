@@ -1,0 +1,117 @@
+"""resourceclaims (+status) and resourceclaimtemplates, resource.k8s.io/v1 (upstream
+pkg/registry/resource/resourceclaim and resourceclaimtemplate, SetDefaults_ExactDeviceRequest,
+SetDefaults_DeviceSubRequest, SetDefaults_DeviceToleration).
+
+A request without an allocation mode asks for ExactCount, one device; tolerations default
+to the Equal operator. The spec of claims and templates never changes; the scheduler and
+drivers write `resourceclaims/status`. The State column reads "pending" until allocated,
+then "allocated" and "reserved" once a pod holds it, with "deleted" in front while deleting.
+"""
+
+from __future__ import annotations
+
+from kapiserver.apimachinery import field, objectmeta
+from kapiserver.apimachinery.types import Object
+from kapiserver.registry import subresources
+from kapiserver.registry.core.podspec.access import as_dict, as_list, dicts
+from kapiserver.registry.rest import RequestContext
+from kapiserver.registry.spec import ResourceSpec
+from kapiserver.registry.strategy import Strategy
+from kapiserver.registry.table import AGE_COLUMN, NAME_COLUMN, Column, Printer, age, name_of
+
+from . import claims_validation as validation
+
+
+def _default_exact(request: Object) -> None:
+    if not request.get("allocationMode"):
+        request["allocationMode"] = "ExactCount"
+    if request["allocationMode"] == "ExactCount" and not request.get("count"):
+        request["count"] = 1
+    for toleration in as_list(request.get("tolerations")):
+        if isinstance(toleration, dict) and not toleration.get("operator"):
+            toleration["operator"] = "Equal"
+
+
+def default_device_claim(devices: object) -> None:
+    for request in as_list(as_dict(devices).get("requests")):
+        if not isinstance(request, dict):
+            continue
+        if isinstance(request.get("exactly"), dict):
+            _default_exact(request["exactly"])
+        for sub in as_list(request.get("firstAvailable")):
+            if isinstance(sub, dict):
+                _default_exact(sub)
+
+
+class ResourceClaimStrategy(Strategy):
+    def default(self, obj: Object) -> None:
+        default_device_claim(as_dict(obj.get("spec")).get("devices"))
+
+    def prepare_for_create(self, ctx: RequestContext, obj: Object) -> None:
+        obj["status"] = {}
+
+    def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
+        obj["status"] = old.get("status", {})
+
+    def validate(self, ctx: RequestContext, obj: Object) -> field.ErrorList:
+        return validation.validate_resource_claim(obj)
+
+    def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> field.ErrorList:
+        errs = vc_meta(obj, old)
+        return errs + validation.validate_spec_unchanged(obj, old)
+
+
+class ResourceClaimStatusStrategy(ResourceClaimStrategy):
+    def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
+        obj["spec"] = old.get("spec", {})
+
+    def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> field.ErrorList:
+        return validation.validate_resource_claim_status(obj, old)
+
+
+def vc_meta(obj: Object, old: Object) -> field.ErrorList:
+    return objectmeta.validate_object_meta_update(obj.get("metadata", {}), old.get("metadata", {}),
+                                                  field.new_path("metadata"))
+
+
+class ResourceClaimTemplateStrategy(Strategy):
+    def default(self, obj: Object) -> None:
+        default_device_claim(as_dict(as_dict(obj.get("spec")).get("spec")).get("devices"))
+
+    def validate(self, ctx: RequestContext, obj: Object) -> field.ErrorList:
+        return validation.validate_resource_claim_template(obj)
+
+    def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> field.ErrorList:
+        return vc_meta(obj, old) + validation.validate_spec_unchanged(obj, old)
+
+
+def claim_state(obj: Object) -> str:
+    """upstream resourceClaimState."""
+    deleting = bool(obj.get("metadata", {}).get("deletionTimestamp"))
+    status = as_dict(obj.get("status"))
+    states = ["deleted"] if deleting else []
+    if status.get("allocation") is None:
+        if not deleting:
+            states.append("pending")
+    else:
+        states.append("allocated")
+        if dicts(status.get("reservedFor")):
+            states.append("reserved")
+    return ",".join(states)
+
+
+RESOURCECLAIMS = ResourceSpec(
+    group="resource.k8s.io", version="v1", kind="ResourceClaim", plural="resourceclaims", singular="resourceclaim",
+    namespaced=True, strategy=ResourceClaimStrategy(),
+    subresources=(subresources.status(ResourceClaimStatusStrategy()),),
+    printer=Printer((
+        NAME_COLUMN,
+        Column("State", "string", "", "A summary of the current state (allocated, pending, reserved, etc.)."),
+        AGE_COLUMN,
+    ), lambda obj: [name_of(obj), claim_state(obj), age(obj)]),
+)
+RESOURCECLAIMTEMPLATES = ResourceSpec(
+    group="resource.k8s.io", version="v1", kind="ResourceClaimTemplate", plural="resourceclaimtemplates",
+    singular="resourceclaimtemplate", namespaced=True, strategy=ResourceClaimTemplateStrategy(),
+    printer=Printer((NAME_COLUMN, AGE_COLUMN), lambda obj: [name_of(obj), age(obj)]),
+)
