@@ -86,8 +86,9 @@ def api_resource(entry: ResourceEntry, verbs: frozenset[str]) -> dict[str, Any]:
     item: dict[str, Any] = {"name": entry.path, "singularName": "" if sub else spec.singular,
                             "namespaced": spec.namespaced}
     if sub is not None and sub.kind is not None:
-        item["group"] = sub.kind.group
-        item["version"] = sub.kind.version
+        if (sub.kind.group, sub.kind.version) != (spec.group, spec.version):
+            item["group"] = sub.kind.group
+            item["version"] = sub.kind.version
         item["kind"] = sub.kind.kind
     else:
         item["kind"] = spec.kind
@@ -114,6 +115,7 @@ def _scope_for(entry: ResourceEntry, group: str, version: str, admission: Chain)
         entry=entry, kind=GroupVersionKind(kind.group, kind.version, kind.kind),
         resource=GroupVersionResource(group, version, spec.plural), subresource=sub.name if sub else "",
         namespaced=spec.namespaced, serializers=serializers, admission=admission,
+        accepts=sub.accepts if sub is not None else (),
         defaulter=spec.strategy.default if same_kind else _no_defaults,
         definition=definition,
     )

@@ -49,6 +49,8 @@ class RequestScope:
     defaulter: Callable[[Object], None] = lambda obj: None
     # The OpenAPI definition of the kind, for strategic merge patch and field checks.
     definition: str | None = None
+    # apiVersions a body may carry besides the endpoint's own.
+    accepts: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -46,7 +46,8 @@ class Subresource:
     name: str
     make: Callable[["Store"], Any]
     kind: GroupVersionKind | None = None
-    verbs: tuple[str, ...] | None = None
+    # Other apiVersions a request body may carry (pods/eviction takes policy/v1 and v1beta1).
+    accepts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

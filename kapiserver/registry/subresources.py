@@ -19,6 +19,10 @@ class StatusREST:
 
     def __init__(self, store: "Store"):
         self._store = store
+        self.strategy = store.strategy
+
+    def convert_to_table(self, ctx: RequestContext, obj: Object, include_object: str) -> Object:
+        return self._store.convert_to_table(ctx, obj, include_object)
 
     async def get(self, ctx: RequestContext, name: str, options: GetOptions) -> Object:
         return await self._store.get(ctx, name, options)

@@ -110,7 +110,7 @@ def check_type_meta(scope: RequestScope, obj: Object) -> None:
         raise errors.bad_request(f"the object provided is unrecognized (must be of type {expected.kind}): "
                                  "couldn't get version/kind; json parse error: json: cannot unmarshal "
                                  "into Go struct field .apiVersion of type string")
-    if api_version and api_version != expected.api_version:
+    if api_version and api_version != expected.api_version and api_version not in scope.accepts:
         raise errors.bad_request(f"the API version in the data ({api_version}) does not match the expected API "
                                  f"version ({expected.api_version})")
     if kind and kind != expected.kind:
@@ -118,7 +118,8 @@ def check_type_meta(scope: RequestScope, obj: Object) -> None:
         raise errors.bad_request(f"{kind} in version {field.go_quote(version)} cannot be handled as a "
                                  f"{expected.kind}: no kind {field.go_quote(kind)} is registered for version "
                                  f"{field.go_quote(expected.api_version)}")
-    obj["apiVersion"] = expected.api_version
+    if not api_version:
+        obj["apiVersion"] = expected.api_version
     obj["kind"] = expected.kind
 
 

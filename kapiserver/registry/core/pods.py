@@ -238,7 +238,7 @@ PODS = ResourceSpec(
         Subresource("ephemeralcontainers", lambda store: PodSubresourceREST(
             store.with_strategy(PodEphemeralContainersStrategy()), store)),
         Subresource("eviction", lambda store: EvictionREST(store, store.with_strategy(PodStatusStrategy())),
-                    GroupVersionKind("policy", "v1", "Eviction")),
+                    GroupVersionKind("policy", "v1", "Eviction"), accepts=("policy/v1beta1",)),
         Subresource("exec", lambda store: connect_subresources(store)["exec"],
                     GroupVersionKind(*_V1, "PodExecOptions")),
         Subresource("log", lambda store: connect_subresources(store)["log"]),
