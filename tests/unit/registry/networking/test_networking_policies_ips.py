@@ -123,3 +123,26 @@ def test_service_cidr_update_rules_and_status() -> None:
     servicecidrs.ServiceCIDRStrategy().prepare_for_create(CTX, created)
     assert created["status"] == {}
     assert servicecidrs.SERVICECIDRS.printer.row(cidr("10.0.0.0/24", "fd00::/64"))[1] == "10.0.0.0/24,fd00::/64"
+
+
+def test_default_service_cidr_is_created_once_and_ready() -> None:
+    import asyncio
+
+    from kapiserver.registry.networking import defaultservicecidr
+    from kapiserver.storage.logstructured import LogStructuredStore
+    from kapiserver.storage.memory import MemoryLog
+
+    async def scenario() -> tuple[Any, Any]:
+        backend = LogStructuredStore(MemoryLog(), compaction_interval=0)
+        await backend.start()
+        try:
+            first = await defaultservicecidr.ensure_default_service_cidr(backend, ["10.96.0.0/12"])
+            again = await defaultservicecidr.ensure_default_service_cidr(backend, ["10.96.0.0/12"])
+            return first, again
+        finally:
+            await backend.close()
+
+    first, again = asyncio.run(scenario())
+    assert first["metadata"]["name"] == "kubernetes" and first["spec"] == {"cidrs": ["10.96.0.0/12"]}
+    assert first["status"]["conditions"][0]["type"] == "Ready"
+    assert again["metadata"]["resourceVersion"] == first["metadata"]["resourceVersion"]
