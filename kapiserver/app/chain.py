@@ -12,7 +12,8 @@ from kapiserver.server.resource_config import ResourceConfig
 from kapiserver.storage.factory import StorageFactory
 
 
-def create_server_chain(config: Config, storage: StorageFactory, resources: ResourceConfig) -> GenericAPIServer:
+def create_server_chain(config: Config, storage: StorageFactory, resources: ResourceConfig,
+                        event_ttl_seconds: int) -> GenericAPIServer:
     apiextensions = new_apiextensions_server(config, NotFound())
-    kube = KubeAPIServer.new(config, apiextensions, storage, resources.resource_enabled)
+    kube = KubeAPIServer.new(config, apiextensions, storage, resources.resource_enabled, event_ttl_seconds)
     return new_aggregator(config, kube.server)

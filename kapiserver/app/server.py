@@ -28,7 +28,8 @@ async def run(options: ServerRunOptions, stop: asyncio.Event | None = None,
     await storage.start()
     completed.generic.admission = app_config.admission_chain(options.admission.enabled_plugins(), storage)
     completed.generic.complete()
-    server = create_server_chain(completed.generic, storage, completed.resource_config)
+    server = create_server_chain(completed.generic, storage, completed.resource_config,
+                                 completed.event_ttl_seconds)
     add_storage_checks(server, storage)
     prepared = prepare_run(server, closers=[storage.close])
 

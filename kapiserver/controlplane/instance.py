@@ -18,7 +18,10 @@ from kapiserver.server.genericapiserver import Delegate, GenericAPIServer
 from kapiserver.storage.factory import StorageFactory
 from kapiserver.storage.interface import Storage
 
+from kapiserver.registry.core.namespaces import NAMESPACES
+
 from . import bootstrap
+from .namespace_controller import NamespaceController
 
 ResourceEnabled = Callable[[str, str, str], bool]
 
@@ -46,19 +49,22 @@ class KubeAPIServer:
         self.server = server
 
     @classmethod
-    def new(cls, config: Config, delegate: Delegate, storage: StorageFactory,
-            enabled: ResourceEnabled) -> "KubeAPIServer":
+    def new(cls, config: Config, delegate: Delegate, storage: StorageFactory, enabled: ResourceEnabled,
+            event_ttl_seconds: int = core.DEFAULT_EVENT_TTL_SECONDS) -> "KubeAPIServer":
         server = GenericAPIServer("kube-apiserver", config, delegate)
         instance = cls(server)
-        instance.install_apis(storage, enabled)
+        instance.install_apis(storage, enabled, event_ttl_seconds)
         bootstrap.add_hooks(server, storage)
+        controller = NamespaceController(storage.storage_for(NAMESPACES.key_root), server.discovery)
+        server.add_post_start_hook("kapiserver/start-namespace-controller", controller.start)
+        server.add_pre_shutdown_hook("kapiserver/start-namespace-controller", controller.stop)
         return instance
 
-    def install_apis(self, storage: StorageFactory, enabled: ResourceEnabled) -> None:
+    def install_apis(self, storage: StorageFactory, enabled: ResourceEnabled, event_ttl_seconds: int) -> None:
         def storage_for(spec: ResourceSpec) -> Storage:
             return storage.storage_for(spec.key_root)
 
-        for provider in storage_providers():
+        for provider in storage_providers(event_ttl_seconds):
             info = provider.new_rest_storage(storage_for, enabled)
             if info is not None:
                 self.server.install_api_groups(info)

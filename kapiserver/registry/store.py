@@ -302,7 +302,8 @@ class Store:
             self.before_update(ctx, obj, existing)
             if update_validation is not None:
                 await update_validation(ctx, obj, existing)
-            if deletion.should_delete_during_update(obj, existing):
+            if deletion.should_delete_during_update(obj, existing) and \
+                    self.strategy.should_delete_during_update(obj, existing):
                 raise _DeleteNow(obj)
             return self.go_shape(obj)
 

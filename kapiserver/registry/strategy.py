@@ -73,6 +73,11 @@ class Strategy:
     def generate_name(self, base: str) -> str:
         return generate_name(base)
 
+    def should_delete_during_update(self, obj: Object, old: Object) -> bool:
+        """An extra condition for deleting an object whose last finalizer an update removed
+        (upstream Store.ShouldDeleteDuringUpdate; namespaces also wait for spec.finalizers)."""
+        return True
+
 
 # -- helpers strategies share -----------------------------------------------------------------
 

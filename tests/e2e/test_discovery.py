@@ -91,11 +91,6 @@ def test_core_v1_resource_list(server: Server) -> None:
             assert resource["verbs"] == sorted(resource["verbs"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kube-apiserver serves namespaces/finalize (verbs [update]), listed in "
-    "/api/v1 and as a subresource in aggregated discovery; kapiserver does not serve it",
-)
 def test_namespaces_finalize_subresource(server: Server) -> None:
     by_name = {r["name"]: r for r in server.request("GET", "/api/v1").json()["resources"]}
     assert by_name["namespaces/finalize"] == {
@@ -142,6 +137,7 @@ def test_aggregated_discovery_of_the_core_group(server: Server) -> None:
         "verbs": NAMESPACE_VERBS,
         "shortNames": ["ns"],
         "subresources": [
+            {"subresource": "finalize", "responseKind": namespace_kind, "verbs": ["update"]},
             {"subresource": "status", "responseKind": namespace_kind, "verbs": ["get", "patch", "update"]},
         ],
     }

@@ -29,13 +29,6 @@ def test_namespace_name_label_and_finalizer(server: Server, ns: str) -> None:
     assert got["spec"] == {"finalizers": ["kubernetes"]} and got["status"] == {"phase": "Active"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="namespaces REST.Delete sets deletionTimestamp and phase Terminating and keeps "
-    "the namespace while spec.finalizers is not empty (no 'orphan' finalizer, no grace period); the "
-    "NamespaceLifecycle admission refuses new content with 403 Forbidden (cause NamespaceTerminating). "
-    "kapiserver removes the namespace at once and leaves its objects behind",
-)
 def test_namespace_deletion_terminates_then_takes_its_content(server: Server) -> None:
     name = f"e2e-terminating-{time.monotonic_ns() % 100000}"
     assert server.request("POST", "/api/v1/namespaces", {"metadata": {"name": name}}).status == 201

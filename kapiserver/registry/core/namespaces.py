@@ -1,7 +1,7 @@
 """namespaces (upstream pkg/registry/core/namespace, ValidateNamespace*, SetDefaults_Namespace).
 
 Deleting a namespace (phase Terminating until its finalizers are gone) and the
-`namespaces/finalize` subresource belong to the namespace lifecycle, not to this module.
+`namespaces/finalize` subresource are in namespaces_lifecycle.
 """
 
 from __future__ import annotations
@@ -10,14 +10,15 @@ from kapiserver.apimachinery import field, meta, objectmeta
 from kapiserver.apimachinery.types import Object
 from kapiserver.registry import subresources
 from kapiserver.registry.rest import RequestContext
-from kapiserver.registry.spec import ResourceSpec
+from kapiserver.registry.spec import ResourceSpec, Subresource
 from kapiserver.registry.strategy import Strategy
 from kapiserver.registry.table import AGE_COLUMN, NAME_COLUMN, Column, Printer, age, name_of
+
+from .namespaces_lifecycle import PHASE_TERMINATING, FinalizeREST, NamespaceREST
 
 FINALIZER_KUBERNETES = "kubernetes"
 NAME_LABEL = "kubernetes.io/metadata.name"
 PHASE_ACTIVE = "Active"
-PHASE_TERMINATING = "Terminating"
 STANDARD_FINALIZERS = frozenset({FINALIZER_KUBERNETES, objectmeta.FINALIZER_ORPHAN_DEPENDENTS,
                                  objectmeta.FINALIZER_DELETE_DEPENDENTS})
 
@@ -104,6 +105,10 @@ class NamespaceStrategy(Strategy):
         return validate_namespace(obj) + objectmeta.validate_object_meta_update(
             obj.get("metadata", {}), old.get("metadata", {}), field.new_path("metadata"))
 
+    def should_delete_during_update(self, obj: Object, old: Object) -> bool:
+        """A namespace also waits for spec.finalizers (upstream ShouldDeleteNamespaceDuringUpdate)."""
+        return not (obj.get("spec") or {}).get("finalizers")
+
 
 class NamespaceStatusStrategy(NamespaceStrategy):
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
@@ -111,6 +116,20 @@ class NamespaceStatusStrategy(NamespaceStrategy):
 
     def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> field.ErrorList:
         return validate_namespace_status_update(obj, old)
+
+
+class NamespaceFinalizeStrategy(NamespaceStrategy):
+    """Only spec.finalizers may change (upstream namespaceFinalizeStrategy)."""
+
+    def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
+        obj["status"] = meta.deep_copy(old.get("status") or {})
+
+    def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> field.ErrorList:
+        errs = objectmeta.validate_object_meta_update(obj.get("metadata", {}), old.get("metadata", {}),
+                                                      field.new_path("metadata"))
+        for index, name in enumerate((obj.get("spec") or {}).get("finalizers") or []):
+            errs += validate_finalizer_name(name, field.new_path("spec", "finalizers").index(index))
+        return errs
 
 
 def _row(obj: Object) -> list[object]:
@@ -122,6 +141,10 @@ NAMESPACES = ResourceSpec(
     strategy=NamespaceStrategy(), short_names=("ns",), return_deleted_object=True,
     excluded_verbs=("deletecollection",),
     printer=Printer((NAME_COLUMN, Column("Status", "string", "", "The status of the namespace"), AGE_COLUMN), _row),
-    subresources=(subresources.status(NamespaceStatusStrategy()),),
+    subresources=(
+        Subresource("finalize", lambda store: FinalizeREST(store.with_strategy(NamespaceFinalizeStrategy()))),
+        subresources.status(NamespaceStatusStrategy()),
+    ),
     fields=lambda obj: {"status.phase": (obj.get("status") or {}).get("phase", "")},
+    rest_factory=NamespaceREST,
 )
