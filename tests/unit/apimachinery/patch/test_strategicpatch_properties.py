@@ -78,7 +78,8 @@ def pods(with_finalizers: bool) -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
-_LIST_KEYS = ("name", "containerPort", "mountPath")
+# The most specific key first: mounts have a name too, but merge by mountPath.
+_LIST_KEYS = ("mountPath", "containerPort", "name")
 
 
 def _list_key(*lists: list[Any]) -> str | None:
