@@ -330,3 +330,49 @@ class _Scanner:
                 self.step = self._literal(word, index + 1)
 
         return state
+
+
+class _Duplicated(dict):  # type: ignore[type-arg]
+    """An object in which a key appeared more than once (the last value won, as in Go)."""
+
+    duplicates: list[str]
+
+
+def loads_noting_duplicates(data: bytes) -> tuple[Any, list[str]]:
+    """Decode like loads(), also returning the paths of duplicated keys ("metadata.name"),
+    which strict decoding (fieldValidation Strict/Warn) reports."""
+    seen_duplicates = False
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal seen_duplicates
+        out = dict(items)
+        if len(out) == len(items):
+            return out
+        seen_duplicates = True
+        marked = _Duplicated(out)
+        counted: set[str] = set()
+        marked.duplicates = []
+        for key, _ in items:
+            if key in counted:
+                marked.duplicates.append(key)
+            counted.add(key)
+        return marked
+
+    try:
+        value = json.loads(data, object_pairs_hook=pairs)
+    except (ValueError, RecursionError):
+        return loads(data), []
+    if not seen_duplicates:
+        return value, []
+    found: list[str] = []
+    return _unmark(value, "", found), found
+
+
+def _unmark(value: Any, path: str, found: list[str]) -> Any:
+    if isinstance(value, dict):
+        if isinstance(value, _Duplicated):
+            found.extend(f"{path}.{key}" if path else key for key in dict.fromkeys(value.duplicates))
+        return {k: _unmark(v, f"{path}.{k}" if path else k, found) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unmark(item, f"{path}[{i}]", found) for i, item in enumerate(value)]
+    return value

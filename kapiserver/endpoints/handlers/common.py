@@ -47,13 +47,14 @@ def decode_object(scope: RequestScope, content_type: str, body: bytes, ctx: Requ
     """Decode a body into the endpoint's kind; 400 for anything that is not one."""
     media = negotiation.input_media_type(content_type, scope.input_types)
     expected = scope.kind
+    duplicates: list[str] = []
     try:
         if media == negotiation.PROTOBUF:
             obj = protobuf.decode_object(body)
         elif media == negotiation.YAML:
             obj = codec.yaml_loads(body)
         else:
-            obj = gojson.loads(body)
+            obj, duplicates = gojson.loads_noting_duplicates(body)
     except (ValueError, codec.DecodeError) as exc:
         raise errors.bad_request(f"the object provided is unrecognized (must be of type {expected.kind}): "
                                  f"couldn't get version/kind; json parse error: {exc} ({summarize(body)})") from exc
@@ -64,13 +65,15 @@ def decode_object(scope: RequestScope, content_type: str, body: bytes, ctx: Requ
                                  f"\"json:\\\"apiVersion,omitempty\\\"\"; Kind string "
                                  f"\"json:\\\"kind,omitempty\\\"\" }} ({summarize(body)})")
     check_type_meta(scope, obj)
-    check_fields(scope, obj, ctx, field_validation)
+    check_fields(scope, obj, ctx, field_validation, duplicates)
     return obj
 
 
-def check_fields(scope: RequestScope, obj: Object, ctx: RequestContext, field_validation: str) -> None:
+def check_fields(scope: RequestScope, obj: Object, ctx: RequestContext, field_validation: str,
+                 duplicates: list[str] | None = None) -> None:
     """Read obj as its built-in type: wrong JSON types are a 400; undeclared fields are
-    dropped, and reported as fieldValidation asks (default Warn), as upstream's decoder does."""
+    dropped, and reported with duplicated ones as fieldValidation asks (default Warn), as
+    upstream's strict decoder does."""
     if scope.definition is None:
         return
     kind = scope.kind
@@ -79,9 +82,10 @@ def check_fields(scope: RequestScope, obj: Object, ctx: RequestContext, field_va
     except structural.TypeMismatch as exc:
         raise errors.bad_request(f"{kind.kind} in version {field.go_quote(kind.version)} cannot be handled as a "
                                  f"{kind.kind}: {exc}") from exc
-    if not unknown or field_validation == "Ignore":
+    if not (unknown or duplicates) or field_validation == "Ignore":
         return
-    problems = [f"unknown field {field.go_quote(path)}" for path in unknown]
+    problems = [f"duplicate field {field.go_quote(path)}" for path in duplicates or ()]
+    problems += [f"unknown field {field.go_quote(path)}" for path in unknown]
     if field_validation == "Strict":
         raise errors.bad_request(f"{kind.kind} in version {field.go_quote(kind.version)} cannot be handled as a "
                                  f"{kind.kind}: strict decoding error: " + ", ".join(problems))
