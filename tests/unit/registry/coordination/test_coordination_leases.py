@@ -49,7 +49,7 @@ def test_printer_and_discovery_facts() -> None:
     assert [c.name for c in spec.printer.columns] == ["Name", "Holder", "Age"]
     assert spec.short_names == () and spec.namespaced and spec.strategy.allow_create_on_update
     provider = coordination.provider()
-    assert provider.group == "coordination.k8s.io" and provider.version_order == ("v1",)
+    assert provider.group == "coordination.k8s.io" and provider.version_order[0] == "v1"
     assert isinstance(leases.validate_lease(lease({})), list) and field.ROOT is not None
 
 
