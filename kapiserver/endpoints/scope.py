@@ -95,17 +95,31 @@ def _builtin_field_manager(scope: RequestScope) -> managedfields.FieldManager | 
     if scope.definition is None or (sub is not None and sub.kind is not None):
         return None
     kind = scope.kind
+    reset = _reset_fields(scope.entry.rest if sub is not None else scope.entry.spec.strategy)
+    if reset is None:
+        reset = _status_split(scope)
     return managedfields.new_default_field_manager(
         managedfields.builtin(), kind.api_version, kind.kind, scope.subresource, scope.defaulter,
-        _reset_fields(scope.entry.rest if sub is not None else scope.entry.spec.strategy))
+        managedfields.reset_field_sets({kind.api_version: reset}) if reset else None)
 
 
-def _reset_fields(owner: Any) -> dict[str, managedfields.Set] | None:
+def _status_split(scope: RequestScope) -> list[tuple[str, ...]]:
+    """Upstream's usual reset fields where a kind has a status subresource: the resource
+    resets status and the status subresource resets spec."""
+    spec = scope.entry.spec
+    if not any(sub.name == "status" for sub in spec.subresources):
+        return []
+    if scope.subresource == "status":
+        return [("spec",)]
+    return [("status",)] if not scope.subresource else []
+
+
+def _reset_fields(owner: Any) -> list[tuple[str, ...]] | None:
     """Fields the strategy resets on this path, so no manager owns them (upstream
-    ResetFieldsStrategy.GetResetFields): `reset_fields() -> {apiVersion: [path, ...]}`,
-    paths as tuples of field names, on the strategy (or on a subresource's REST object)."""
+    ResetFieldsStrategy.GetResetFields): `reset_fields() -> [path, ...]`, paths as tuples
+    of field names, on the strategy (or on a subresource's REST object); None if undeclared."""
     strategy = getattr(owner, "strategy", owner)
     reset = getattr(strategy, "reset_fields", None)
     if not callable(reset):
         return None
-    return managedfields.reset_field_sets(reset())
+    return list(reset())
