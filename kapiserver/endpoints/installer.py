@@ -58,6 +58,8 @@ class InstalledResource:
     scope: RequestScope
     verbs: frozenset[str]
     entry: ResourceEntry
+    # Probed once: Protocol isinstance checks are too slow for the request path.
+    connecter: bool = False
 
 
 @dataclass(slots=True)
@@ -145,7 +147,8 @@ def install(info: APIGroupInfo, admission: Chain = EMPTY) -> list[InstalledGroup
         group_version = InstalledGroupVersion(info.group, version)
         for entry in entries:
             scope = _scope_for(entry, info.group, version, admission)
-            group_version.resources[entry.path] = InstalledResource(scope, frozenset(verbs_of(entry)), entry)
+            group_version.resources[entry.path] = InstalledResource(
+                scope, frozenset(verbs_of(entry)), entry, isinstance(entry.rest, rest.Connecter))
         installed.append(group_version)
     return installed
 
@@ -166,6 +169,6 @@ async def dispatch(installed: InstalledGroupVersion, request: web.Request, info:
     verb = info.verb
     if verb not in resource.verbs or verb not in _PATH_VERBS[_path_kind(info)]:
         raise errors.method_not_allowed_generic()
-    if isinstance(scope.rest, rest.Connecter):
+    if resource.connecter:
         return await scope.rest.serve(request, scope, info)  # type: ignore[attr-defined, no-any-return]
     return await _HANDLERS[verb](request, scope, info)
