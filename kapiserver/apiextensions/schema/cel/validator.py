@@ -1,0 +1,6 @@
+"""Placeholder until the CEL validator lands."""
+from typing import Any
+
+
+def new_validator(s: Any) -> None:
+    return None

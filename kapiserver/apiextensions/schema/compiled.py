@@ -1,0 +1,122 @@
+"""A CRD version's schema, compiled once: the validate/prune/default a custom resource gets.
+
+Upstream spreads this over the CR handler's decoder (pruning, embedded metadata coercion,
+defaulting) and the CR strategy (schema validation, embedded ObjectMeta, list types, CEL).
+Everything that can be decided from the schema alone is decided here at compile time,
+including which walks can be skipped: a schema without defaults never walks for
+defaulting, one without embedded resources never walks for them, and so on, so the cost of
+a write is the cost of what the schema asks for.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kapiserver.apimachinery import field
+
+from . import defaulting, listtype, objectmeta, openapi, pruning
+from .structural import Structural, StructuralError, new_structural
+
+
+class CompiledSchema:
+    """validate(), prune() and default() for objects of one CRD version. Immutable once built."""
+
+    def __init__(self, schema: dict[str, Any], preserve_unknown_top: bool = False):
+        self.schema = schema
+        self.preserve_unknown_top = preserve_unknown_top
+        try:
+            self.structural: Structural | None = new_structural(schema)
+        except StructuralError:
+            self.structural = None
+        defaulting.prune_defaults(self.structural)
+        self._validator = openapi.compile_validator(schema)
+        self._has_defaults = defaulting.has_defaults(self.structural)
+        self._has_embedded = objectmeta.contains_embedded(self.structural)
+        self._has_list_types = listtype.contains_list_types(self.structural)
+        self._cel = _compile_cel(self.structural)
+
+    def validate(self, obj: dict[str, Any], old: dict[str, Any] | None = None) -> field.ErrorList:
+        """The custom resource's schema errors, in upstream's order: OpenAPI schema, embedded
+        metadata, list types, then CEL rules. With `old` (an update), unchanged values ratchet."""
+        errs = openapi.validate(self._validator, obj, openapi.MISSING if old is None else old)
+        s = self.structural
+        if s is None:
+            return errs
+        if self._has_embedded:
+            for key, value in obj.items():
+                if key not in ("apiVersion", "kind", "metadata") and key in s.properties:
+                    errs += objectmeta.validate(value, s.properties[key], field.new_path(key))
+        if self._has_list_types:
+            errs += _ratchet_list_errors(listtype.validate(field.NIL, s, obj), old, obj)
+        if self._cel is not None:
+            errs += self._cel.validate(obj, old)
+        return errs
+
+    def prune(self, obj: dict[str, Any]) -> list[str]:
+        """Drop unknown fields in place; returns their paths (`spec.foo`), sorted as upstream."""
+        if self.preserve_unknown_top:
+            return []
+        unknown = pruning.prune(obj, self.structural, True)
+        if self._has_embedded and self.structural is not None:
+            embedded: list[str] = []
+            for key, value in obj.items():
+                prop = self.structural.properties.get(key)
+                if prop is not None and key not in ("apiVersion", "kind", "metadata"):
+                    objectmeta.coerce(value, prop, field.new_path(key), embedded)
+            unknown = sorted(unknown + embedded)
+        return unknown
+
+    def default(self, obj: dict[str, Any]) -> None:
+        """Apply the schema's defaults in place (after dropping nulls that may not be null)."""
+        if self.structural is None:
+            return
+        defaulting.prune_non_nullable_nulls_without_defaults(obj, self.structural)
+        if self._has_defaults:
+            defaulting.default(obj, self.structural)
+
+
+def _ratchet_list_errors(errs: field.ErrorList, old: dict[str, Any] | None, obj: dict[str, Any]) -> field.ErrorList:
+    """Duplicate errors are ratcheted like schema errors: a list unchanged since `old` keeps none."""
+    if not errs or old is None:
+        return errs
+    kept = []
+    for err in errs:
+        list_path = err.field.rsplit("[", 1)[0]
+        if _lookup(old, list_path) != _lookup(obj, list_path) or _lookup(old, list_path) is None:
+            kept.append(err)
+    return kept
+
+
+def _lookup(obj: Any, dotted: str) -> Any:
+    """The value at a field path like `spec.items[2].ports` (None when absent)."""
+    node = obj
+    for part in dotted.replace("[", ".[").split("."):
+        if not part:
+            continue
+        if part.startswith("["):
+            inner = part[1:-1]
+            if isinstance(node, list) and inner.isdigit() and int(inner) < len(node):
+                node = node[int(inner)]
+            elif isinstance(node, dict):
+                node = node.get(inner)
+            else:
+                return None
+        elif isinstance(node, dict):
+            node = node.get(part)
+        else:
+            return None
+    return node
+
+
+def _compile_cel(s: Structural | None) -> Any:
+    """The CEL rules of the schema, compiled once (None when the schema has none)."""
+    if s is None:
+        return None
+    from .cel import validator
+
+    return validator.new_validator(s)
+
+
+def compile_schema(openapi_v3_schema: dict[str, Any], *, preserve_unknown_top: bool = False) -> CompiledSchema:
+    """Compile a CRD version's openAPIV3Schema. The caller caches the result per schema."""
+    return CompiledSchema(openapi_v3_schema, preserve_unknown_top)
