@@ -55,12 +55,15 @@ async def delete_object(store: "Store", ctx: RequestContext, name: str,
         if outcome is not None:
             out, gone = outcome
             if not gone:
-                return store.deleted_status(out), False
+                # Waiting for finalizers or a grace period: upstream answers the updated object
+                # itself, whatever the kind (only an already pending deletion answers a Status).
+                return out, False
             last_existing = out
             if options.resource_version_precondition is not None:
                 preconditions = Preconditions(preconditions.uid, meta.resource_version(out))
         if options.is_dry_run and last_existing is not None:
-            return store.deleted_status(last_existing), True
+            # Upstream answers the (unstored) updated object here, not the usual Status.
+            return last_existing, True
 
     async def validate(obj: Object) -> None:
         if delete_validation is not None:
@@ -70,8 +73,10 @@ async def delete_object(store: "Store", ctx: RequestContext, name: str,
         out = await storage.delete(key, preconditions, validate)
     except storage_errors.StorageError as exc:
         if exc.code == storage_errors.KEY_NOT_FOUND and last_existing is not None:
+            await store.after_delete(ctx, last_existing, options)
             return store.deleted_status(last_existing), True
         raise storeerr.interpret_delete_error(exc, store.gr, name) from exc
+    await store.after_delete(ctx, out, options)
     return store.deleted_status(out), True
 
 
@@ -79,7 +84,10 @@ async def _update_for_graceful_deletion(
     store: "Store", ctx: RequestContext, key: str, name: str, options: DeleteOptions,
     preconditions: Preconditions, delete_validation: ValidateObjectFunc | None,
 ) -> tuple[Object, bool] | None:
-    """Record the deletion on the object. Returns (object, deleted-now?), or None to delete at once."""
+    """Record the deletion on the object. Returns (what to answer, deleted-now?), or None to delete at once.
+
+    The answer is the updated object while the deletion waits, or a Status (for kinds that do
+    not return the deleted object) when another request had already made it pending."""
     graceful_period = 0
     pending_finalizers = False
 
@@ -112,7 +120,7 @@ async def _update_for_graceful_deletion(
         current = await store.storage.get(key, ignore_not_found=True)
         if current is None:
             raise errors.not_found(store.gr, name) from None
-        return current, False
+        return store.deleted_status(current), False
     except storage_errors.StorageError as exc:
         raise storeerr.interpret_update_error(exc, store.gr, name) from exc
     if pending_finalizers or graceful_period > 0:
