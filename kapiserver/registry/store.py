@@ -9,7 +9,7 @@ read from storage are shared and are copied before anything changes them.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from kapiserver.apimachinery import errors, field, meta, objectmeta, protobuf, timefmt
@@ -32,6 +32,10 @@ from .table import to_table
 
 _GENERATE_NAME_ATTEMPTS = 8
 _DELETE_COLLECTION_PAGE = 10_000
+
+# upstream genericregistry.FinishFunc: what a begin_* hook returns, awaited once with
+# whether the write it prepared was stored (commit) or not (revert).
+FinishFunc = Callable[[bool], Awaitable[None]]
 
 
 class _DeleteNow(Exception):
@@ -81,6 +85,23 @@ class Store:
 
     def _storage(self, dry_run: bool) -> Storage:
         return DryRunStorage(self.storage) if dry_run else self.storage
+
+    # -- hooks (upstream Store.BeginCreate, BeginUpdate, AfterDelete) ---------------------
+    # A kind that reserves something outside its own object (services: cluster IPs, node
+    # ports) overrides these. The begin hooks run before the strategy and may change the
+    # object; with_strategy() stores (status) do not inherit them, as upstream's status
+    # store copies the main store before its hooks are set.
+
+    async def begin_create(self, ctx: RequestContext, obj: Object, options: CreateOptions) -> FinishFunc | None:
+        return None
+
+    async def begin_update(self, ctx: RequestContext, obj: Object, old: Object,
+                           options: UpdateOptions) -> FinishFunc | None:
+        """`old` is shared and must not be mutated."""
+        return None
+
+    async def after_delete(self, ctx: RequestContext, obj: Object, options: DeleteOptions) -> None:
+        """The object is gone from storage (also for dry runs: check options.is_dry_run)."""
 
     # -- reads --------------------------------------------------------------------------
 
@@ -186,6 +207,19 @@ class Store:
     async def _create(self, ctx: RequestContext, obj: Object, create_validation: ValidateObjectFunc | None,
                       options: CreateOptions) -> Object:
         self.fill_system_fields(obj)
+        finish = await self.begin_create(ctx, obj, options)
+        try:
+            out = await self._create_prepared(ctx, obj, create_validation, options)
+        except BaseException:
+            if finish is not None:
+                await finish(False)
+            raise
+        if finish is not None:
+            await finish(True)
+        return out
+
+    async def _create_prepared(self, ctx: RequestContext, obj: Object,
+                               create_validation: ValidateObjectFunc | None, options: CreateOptions) -> Object:
         self.before_create(ctx, obj)
         if create_validation is not None:
             await create_validation(ctx, obj)
@@ -276,15 +310,19 @@ class Store:
         preconditions = Preconditions(uid, rv) if uid is not None or rv is not None else None
         allow_create = self.strategy.allow_create_on_update or force_allow_create
         creating = False
+        pending = _Pending()
 
         async def try_update(existing: Object | None) -> Object:
             nonlocal creating
+            await pending.settle(False)  # a retried attempt undoes what the last one reserved
             if existing is None:
                 if not allow_create:
                     raise errors.not_found(self.gr, name)
                 obj = await obj_info.updated_object(ctx, None)
                 creating = True
                 self.fill_system_fields(obj)
+                pending.add(await self.begin_create(ctx, obj, CreateOptions(options.dry_run, options.field_manager,
+                                                                            options.field_validation)))
                 self.before_create(ctx, obj)
                 if create_validation is not None:
                     await create_validation(ctx, obj)
@@ -299,33 +337,43 @@ class Store:
                     field.new_path("metadata", "resourceVersion"), 0, "must be specified for an update")])
             elif new_rv != meta.resource_version(existing):
                 raise errors.conflict(self.gr, name, errors.OPTIMISTIC_LOCK_MESSAGE)
+            pending.add(await self.begin_update(ctx, obj, existing, options))
             self.before_update(ctx, obj, existing)
             if update_validation is not None:
                 await update_validation(ctx, obj, existing)
             if deletion.should_delete_during_update(obj, existing) and \
                     self.strategy.should_delete_during_update(obj, existing):
-                raise _DeleteNow(obj)
+                raise _DeleteNow(self.go_shape(obj))
             return self.go_shape(obj)
 
         try:
             out = await self._storage(options.is_dry_run).guaranteed_update(
                 key, preconditions, try_update, ignore_not_found=allow_create, ttl=self.spec.ttl_seconds)
         except _DeleteNow as now:
-            return await self._delete_emptied(ctx, name, key, now.obj or {}, preconditions, options.is_dry_run), False
+            await pending.settle(False)
+            deleted = await self._delete_emptied(ctx, name, key, now.obj or {}, preconditions, options.is_dry_run)
+            return deleted, False
         except (storage_errors.StorageError, storage_errors.InvalidResourceVersion) as exc:
+            await pending.settle(False)
             if creating:
                 raise storeerr.interpret_create_error(exc, self.gr, name) from exc
             raise storeerr.interpret_update_error(exc, self.gr, name) from exc
+        except BaseException:
+            await pending.settle(False)
+            raise
+        await pending.settle(True)
         return out, creating
 
     async def _delete_emptied(self, ctx: RequestContext, name: str, key: str, obj: Object,
                               preconditions: Preconditions | None, dry_run: bool) -> Object:
         """The last finalizer is gone from an object being deleted: delete it now."""
+        deleted = obj
         try:
-            await self._storage(dry_run).delete(key, preconditions)
+            deleted = await self._storage(dry_run).delete(key, preconditions)
         except storage_errors.StorageError as exc:
             if exc.code != storage_errors.KEY_NOT_FOUND:
                 raise storeerr.interpret_delete_error(exc, self.gr, name) from exc
+        await self.after_delete(ctx, deleted, DeleteOptions(dry_run=("All",) if dry_run else ()))
         return obj
 
     # -- delete -------------------------------------------------------------------------
@@ -370,3 +418,18 @@ class Store:
         details = {"name": meta.name(obj), "group": self.gr.group, "kind": self.gr.resource, "uid": meta.uid(obj)}
         return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
                 "details": {k: v for k, v in details.items() if v}}
+
+
+class _Pending:
+    """The finish functions of the begin hooks of one write, settled once with its outcome."""
+
+    def __init__(self) -> None:
+        self._finishers: list[FinishFunc] = []
+
+    def add(self, finish: FinishFunc | None) -> None:
+        if finish is not None:
+            self._finishers.append(finish)
+
+    async def settle(self, success: bool) -> None:
+        while self._finishers:
+            await self._finishers.pop()(success)
