@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kapiserver.registry import (admissionregistration, apiserverinternal, certificates, coordination, core,
-                                 discovery, flowcontrol, networking, node, rbac, resource, scheduling,
+from kapiserver.registry import (admissionregistration, apiserverinternal, batch, certificates, coordination,
+                                 core, discovery, flowcontrol, networking, node, rbac, resource, scheduling,
                                  storage_k8s)
 from kapiserver.registry.hooks import HookedStorageProvider
 from kapiserver.registry.provider import StorageProvider
@@ -30,6 +30,7 @@ def storage_providers(event_ttl_seconds: int = core.DEFAULT_EVENT_TTL_SECONDS) -
     return [
         core.provider(event_ttl_seconds),
         apiserverinternal.provider(),
+        batch.provider(),
         certificates.provider(),
         coordination.provider(),
         discovery.provider(),

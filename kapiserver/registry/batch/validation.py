@@ -1,0 +1,529 @@
+"""Validation of Jobs and CronJobs (upstream pkg/apis/batch/validation: ValidateJob,
+ValidateJobSpec, ValidateJobUpdate, ValidateCronJobCreate/Update, ValidateJobTemplateSpec).
+
+Pure functions over dicts. The pod template is validated by core's podspec; what is
+batch-specific is here: counters, the completion mode, the pod failure and success
+policies, the generated selector and labels, restartPolicy, and what an update may change.
+The Job status rules live in `jobs_status`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+
+from kapiserver.apimachinery import field, labels, metav1_validation, objectmeta, validation
+from kapiserver.apimachinery.types import Object
+from kapiserver.registry.core.podspec import PodValidationOptions, validate_pod_template_spec
+from kapiserver.registry.core.podspec.access import as_dict, as_int, as_str, dicts, opt_int
+
+from . import cron, gorepr, indexes
+
+MAX_PARALLELISM_FOR_INDEXED_JOB = 100_000
+MAX_FAILED_INDEXES_FOR_INDEXED_JOB = 100_000
+COMPLETIONS_SOFT_LIMIT = 100_000
+PARALLELISM_LIMIT_FOR_HIGH_COMPLETIONS = 10_000
+MAX_FAILED_INDEXES_LIMIT_FOR_HIGH_COMPLETIONS = 10_000
+MAX_POD_FAILURE_POLICY_RULES = 20
+MAX_ON_EXIT_CODES_VALUES = 255
+MAX_ON_POD_CONDITIONS_PATTERNS = 20
+MAX_MANAGED_BY_LENGTH = 63
+MAX_SUCCEEDED_INDEXES_LENGTH = 64 * 1024
+MAX_SUCCESS_POLICY_RULES = 20
+
+LEGACY_JOB_NAME_LABEL = "job-name"
+LEGACY_CONTROLLER_UID_LABEL = "controller-uid"
+JOB_NAME_LABEL = "batch.kubernetes.io/job-name"
+CONTROLLER_UID_LABEL = "batch.kubernetes.io/controller-uid"
+
+_ACTIONS = ["Count", "FailIndex", "FailJob", "Ignore"]
+_EXIT_CODE_OPERATORS = ["In", "NotIn"]
+_CONDITION_STATUSES = ["False", "True", "Unknown"]
+_REPLACEMENT_POLICIES = ["Failed", "TerminatingOrFailed"]
+_CONCURRENCY_POLICIES = ["Allow", "Forbid", "Replace"]
+
+_SPEC = field.new_path("spec")
+_TEMPLATE_META = _SPEC.child("template", "metadata")
+
+
+@dataclass(slots=True)
+class JobValidationOptions:
+    pod: PodValidationOptions = dc_field(default_factory=PodValidationOptions)
+    allow_mutable_scheduling_directives: bool = False
+    allow_elastic_indexed_jobs: bool = True
+    require_prefixed_labels: bool = True
+
+
+def _quoted_list(values: list[str]) -> str:
+    """Go's %q of a []string: ["a" "b"]."""
+    return "[" + " ".join(field.go_quote(v) for v in values) + "]"
+
+
+def _nonnegative(spec: Object, key: str, path: field.Path) -> field.ErrorList:
+    value = opt_int(spec.get(key))
+    return objectmeta.validate_nonnegative_field(value, path.child(key)) if value is not None else []
+
+
+def validate_has_label(meta: Object, path: field.Path, key: str, expected: str) -> field.ErrorList:
+    """upstream ValidateHasLabel."""
+    labels_ = as_dict(meta.get("labels"))
+    if key not in labels_:
+        return [field.required(path.child("labels").key(key), expected)]
+    if labels_[key] != expected:
+        return [field.invalid(path.child("labels").key(key), gorepr.string_map(meta.get("labels")),
+                              f"must be '{expected}'")]
+    return []
+
+
+def _selector_matches(selector: object, labels_: object) -> bool | None:
+    """Whether a LabelSelector matches a label set; None when the selector does not convert."""
+    try:
+        parsed = labels.selector_from_label_selector(selector if isinstance(selector, dict) else None)
+    except labels.SelectorError:
+        return None
+    return parsed.matches(as_dict(labels_))
+
+
+def _validate_generated_selector(job: Object, validate_batch_labels: bool) -> field.ErrorList:
+    spec = as_dict(job.get("spec"))
+    if spec.get("manualSelector") is True or spec.get("selector") is None:
+        return []
+    meta = as_dict(job.get("metadata"))
+    uid, name = as_str(meta.get("uid")), as_str(meta.get("name"))
+    errs: field.ErrorList = []
+    if not uid:
+        errs.append(field.required(field.new_path("metadata", "uid"), ""))
+    template_meta = as_dict(as_dict(spec.get("template")).get("metadata"))
+    errs += validate_has_label(template_meta, _TEMPLATE_META, LEGACY_CONTROLLER_UID_LABEL, uid)
+    errs += validate_has_label(template_meta, _TEMPLATE_META, LEGACY_JOB_NAME_LABEL, name)
+    expected = {LEGACY_CONTROLLER_UID_LABEL: uid, LEGACY_JOB_NAME_LABEL: name}
+    if validate_batch_labels:
+        errs += validate_has_label(template_meta, _TEMPLATE_META, CONTROLLER_UID_LABEL, uid)
+        errs += validate_has_label(template_meta, _TEMPLATE_META, JOB_NAME_LABEL, name)
+        expected.update({CONTROLLER_UID_LABEL: uid, JOB_NAME_LABEL: name})
+    if _selector_matches(spec["selector"], expected) is False:
+        errs.append(field.invalid(_SPEC.child("selector"), gorepr.label_selector(spec["selector"]),
+                                  "`selector` not auto-generated"))
+    return errs
+
+
+def validate_job(job: Object, opts: JobValidationOptions) -> field.ErrorList:
+    """ValidateJob: metadata (names as replication controllers'), generated selector, spec."""
+    meta = as_dict(job.get("metadata"))
+    errs = objectmeta.validate_object_meta(meta, True, objectmeta.name_is_dns_subdomain, field.new_path("metadata"))
+    errs += _validate_generated_selector(job, opts.require_prefixed_labels)
+    spec = as_dict(job.get("spec"))
+    errs += validate_job_spec(spec, _SPEC, opts)
+    completions = opt_int(spec.get("completions"))
+    if spec.get("completionMode") == "Indexed" and completions is not None and completions > 0:
+        hostname = f"{as_str(meta.get('name'))}-{completions - 1}"
+        if validation.is_dns1123_label(hostname):
+            errs.append(field.invalid(field.new_path("metadata", "name"), as_str(meta.get("name")),
+                                      f"will not able to create pod with invalid DNS label: {hostname}"))
+    return errs
+
+
+def validate_job_spec(spec: Object, path: field.Path, opts: JobValidationOptions) -> field.ErrorList:
+    """ValidateJobSpec: the spec, a required selector, and that it selects the template."""
+    errs = _validate_job_spec(spec, path, opts.pod)
+    selector = spec.get("selector")
+    if selector is None:
+        errs.append(field.required(path.child("selector"), ""))
+    else:
+        selector_opts = metav1_validation.LabelSelectorValidationOptions(
+            allow_invalid_label_value_in_selector=opts.pod.allow_invalid_label_value_in_selector)
+        errs += metav1_validation.validate_label_selector(as_dict(selector), selector_opts, path.child("selector"))
+    template_labels = as_dict(as_dict(spec.get("template")).get("metadata")).get("labels")
+    if _selector_matches(selector, template_labels) is False:
+        errs.append(field.invalid(path.child("template", "metadata", "labels"), gorepr.string_map(template_labels),
+                                  "`selector` does not match template `labels`"))
+    return errs
+
+
+def _validate_counts(spec: Object, path: field.Path) -> field.ErrorList:
+    errs: field.ErrorList = []
+    for key in ("parallelism", "completions", "activeDeadlineSeconds", "backoffLimit", "ttlSecondsAfterFinished",
+                "backoffLimitPerIndex"):
+        errs += _nonnegative(spec, key, path)
+    if spec.get("maxFailedIndexes") is not None:
+        errs += _nonnegative(spec, "maxFailedIndexes", path)
+        if spec.get("backoffLimitPerIndex") is None:
+            errs.append(field.required(path.child("backoffLimitPerIndex"), "when maxFailedIndexes is specified"))
+    managed_by = spec.get("managedBy")
+    if managed_by is not None:
+        errs += validation.is_domain_prefixed_path(path.child("managedBy"), as_str(managed_by))
+        if len(as_str(managed_by)) > MAX_MANAGED_BY_LENGTH:
+            errs.append(field.too_long(path.child("managedBy"), MAX_MANAGED_BY_LENGTH))
+    return errs
+
+
+def _validate_indexed(spec: Object, path: field.Path) -> field.ErrorList:
+    errs: field.ErrorList = []
+    completions, parallelism = opt_int(spec.get("completions")), opt_int(spec.get("parallelism"))
+    max_failed, per_index = opt_int(spec.get("maxFailedIndexes")), spec.get("backoffLimitPerIndex")
+    if completions is None:
+        errs.append(field.required(path.child("completions"), "when completion mode is Indexed"))
+    if parallelism is not None and parallelism > MAX_PARALLELISM_FOR_INDEXED_JOB:
+        errs.append(field.invalid(path.child("parallelism"), parallelism, "must be less than or equal to "
+                                  f"{MAX_PARALLELISM_FOR_INDEXED_JOB} when completion mode is Indexed"))
+    if completions is not None and max_failed is not None and max_failed > completions:
+        errs.append(field.invalid(path.child("maxFailedIndexes"), max_failed,
+                                  "must be less than or equal to completions"))
+    if max_failed is not None and max_failed > MAX_FAILED_INDEXES_FOR_INDEXED_JOB:
+        errs.append(field.invalid(path.child("maxFailedIndexes"), max_failed,
+                                  f"must be less than or equal to {MAX_FAILED_INDEXES_FOR_INDEXED_JOB}"))
+    if completions is not None and completions > COMPLETIONS_SOFT_LIMIT and per_index is not None:
+        suffix = f"when completions are above {COMPLETIONS_SOFT_LIMIT} and used with backoff limit per index"
+        if max_failed is None:
+            errs.append(field.required(path.child("maxFailedIndexes"),
+                                       f"must be specified when completions is above {COMPLETIONS_SOFT_LIMIT}"))
+        if parallelism is not None and parallelism > PARALLELISM_LIMIT_FOR_HIGH_COMPLETIONS:
+            errs.append(field.invalid(path.child("parallelism"), parallelism, "must be less than or equal to "
+                                      f"{PARALLELISM_LIMIT_FOR_HIGH_COMPLETIONS} {suffix}"))
+        if max_failed is not None and max_failed > MAX_FAILED_INDEXES_LIMIT_FOR_HIGH_COMPLETIONS:
+            errs.append(field.invalid(path.child("maxFailedIndexes"), max_failed, "must be less than or equal to "
+                                      f"{MAX_FAILED_INDEXES_LIMIT_FOR_HIGH_COMPLETIONS} {suffix}"))
+    return errs
+
+
+def _validate_completion_mode(spec: Object, path: field.Path) -> field.ErrorList:
+    errs: field.ErrorList = []
+    mode = spec.get("completionMode")
+    if mode is not None:
+        if mode not in ("NonIndexed", "Indexed"):
+            errs.append(field.not_supported(path.child("completionMode"), mode, ["NonIndexed", "Indexed"]))
+        if mode == "Indexed":
+            errs += _validate_indexed(spec, path)
+    if mode is None or mode == "NonIndexed":
+        for key in ("backoffLimitPerIndex", "maxFailedIndexes"):
+            if spec.get(key) is not None:
+                errs.append(field.invalid(path.child(key), as_int(spec[key]), "requires indexed completion mode"))
+    return errs
+
+
+def _validate_job_spec(spec: Object, path: field.Path, pod_opts: PodValidationOptions) -> field.ErrorList:
+    errs = _validate_counts(spec, path)
+    errs += _validate_completion_mode(spec, path)
+    if spec.get("podFailurePolicy") is not None:
+        errs += _validate_pod_failure_policy(spec, path.child("podFailurePolicy"))
+    if spec.get("successPolicy") is not None:
+        if spec.get("completionMode") != "Indexed":
+            errs.append(field.invalid(path.child("successPolicy"),
+                                      gorepr.struct(spec["successPolicy"], "batch.v1.SuccessPolicy"),
+                                      "requires indexed completion mode"))
+        else:
+            errs += _validate_success_policy(spec, path.child("successPolicy"))
+    errs += _validate_pod_replacement_policy(spec, path.child("podReplacementPolicy"))
+    template = as_dict(spec.get("template"))
+    errs += validate_pod_template_spec(template, path.child("template"), pod_opts)
+    return errs + _validate_restart_policy(spec, path)
+
+
+def _validate_restart_policy(spec: Object, path: field.Path) -> field.ErrorList:
+    policy = as_str(as_dict(as_dict(spec.get("template")).get("spec")).get("restartPolicy"))
+    policy_path = path.child("template", "spec", "restartPolicy")
+    if policy in ("Always", ""):
+        return [field.required(policy_path, 'valid values: "OnFailure", "Never"')]
+    if policy not in ("OnFailure", "Never"):
+        return [field.not_supported(policy_path, policy, ["OnFailure", "Never"])]
+    if spec.get("podFailurePolicy") is not None and policy != "Never":
+        return [field.invalid(policy_path, policy, 'only "Never" is supported when podFailurePolicy is specified')]
+    return []
+
+
+def _validate_pod_replacement_policy(spec: Object, path: field.Path) -> field.ErrorList:
+    policy = spec.get("podReplacementPolicy")
+    if policy is None:
+        return []
+    if spec.get("podFailurePolicy") is not None:
+        return [] if policy == "Failed" else [field.not_supported(path, policy, ["Failed"])]
+    return [] if policy in _REPLACEMENT_POLICIES else [field.not_supported(path, policy, _REPLACEMENT_POLICIES)]
+
+
+def _validate_pod_failure_policy(spec: Object, path: field.Path) -> field.ErrorList:
+    rules = dicts(as_dict(spec.get("podFailurePolicy")).get("rules"))
+    errs: field.ErrorList = []
+    if len(rules) > MAX_POD_FAILURE_POLICY_RULES:
+        errs.append(field.too_many(path.child("rules"), len(rules), MAX_POD_FAILURE_POLICY_RULES))
+    pod_spec = as_dict(as_dict(spec.get("template")).get("spec"))
+    names = {as_str(c.get("name")) for key in ("containers", "initContainers") for c in dicts(pod_spec.get(key))}
+    for i, rule in enumerate(rules):
+        errs += _validate_rule(spec, rule, path.child("rules").index(i), names)
+    return errs
+
+
+def _validate_rule(spec: Object, rule: Object, path: field.Path, names: set[str]) -> field.ErrorList:
+    errs: field.ErrorList = []
+    action = as_str(rule.get("action"))
+    if not action:
+        errs.append(field.required(path.child("action"), f"valid values: {_quoted_list(_ACTIONS)}"))
+    elif action == "FailIndex":
+        if spec.get("backoffLimitPerIndex") is None:
+            errs.append(field.invalid(path.child("action"), action, "requires the backoffLimitPerIndex to be set"))
+    elif action not in _ACTIONS:
+        errs.append(field.not_supported(path.child("action"), action, _ACTIONS))
+    on_exit = rule.get("onExitCodes")
+    patterns = dicts(rule.get("onPodConditions"))
+    if on_exit is not None:
+        errs += _validate_on_exit_codes(as_dict(on_exit), path.child("onExitCodes"), names)
+    if patterns:
+        errs += _validate_on_pod_conditions(patterns, path.child("onPodConditions"))
+    if on_exit is not None and patterns:
+        errs.append(field.invalid(path, field.OMIT, "specifying both OnExitCodes and OnPodConditions is not supported"))
+    if on_exit is None and not patterns:
+        errs.append(field.invalid(path, field.OMIT, "specifying one of OnExitCodes and OnPodConditions is required"))
+    return errs
+
+
+def _validate_on_pod_conditions(patterns: list[Object], path: field.Path) -> field.ErrorList:
+    from kapiserver.registry.core.validation_common import validate_qualified_name
+
+    errs: field.ErrorList = []
+    if len(patterns) > MAX_ON_POD_CONDITIONS_PATTERNS:
+        errs.append(field.too_many(path, len(patterns), MAX_ON_POD_CONDITIONS_PATTERNS))
+    for j, pattern in enumerate(patterns):
+        item = path.index(j)
+        errs += validate_qualified_name(as_str(pattern.get("type")), item.child("type"))
+        status = as_str(pattern.get("status"))
+        if not status:
+            errs.append(field.required(item.child("status"), f"valid values: {_quoted_list(_CONDITION_STATUSES)}"))
+        elif status not in _CONDITION_STATUSES:
+            errs.append(field.not_supported(item.child("status"), status, _CONDITION_STATUSES))
+    return errs
+
+
+def _validate_on_exit_codes(requirement: Object, path: field.Path, names: set[str]) -> field.ErrorList:
+    errs: field.ErrorList = []
+    operator = as_str(requirement.get("operator"))
+    if not operator:
+        errs.append(field.required(path.child("operator"), f"valid values: {_quoted_list(_EXIT_CODE_OPERATORS)}"))
+    elif operator not in _EXIT_CODE_OPERATORS:
+        errs.append(field.not_supported(path.child("operator"), operator, _EXIT_CODE_OPERATORS))
+    container = requirement.get("containerName")
+    if container is not None and as_str(container) not in names:
+        errs.append(field.invalid(path.child("containerName"), as_str(container),
+                                  "must be one of the container or initContainer names in the pod template"))
+    values = [as_int(v) for v in requirement.get("values") or []]
+    values_path = path.child("values")
+    if not values:
+        errs.append(field.invalid(values_path, gorepr.GoValue("[]int32(nil)" if requirement.get("values") is None
+                                                              else "[]int32{}"), "at least one value is required"))
+    elif len(values) > MAX_ON_EXIT_CODES_VALUES:
+        errs.append(field.too_many(values_path, len(values), MAX_ON_EXIT_CODES_VALUES))
+    seen: set[int] = set()
+    for j, value in enumerate(values):
+        if operator == "In" and value == 0:
+            errs.append(field.invalid(values_path.index(j), value, "must not be 0 for the In operator"))
+        if value in seen:
+            errs.append(field.duplicate(values_path.index(j), value))
+        seen.add(value)
+    if any(values[j - 1] > values[j] for j in range(1, len(values))):
+        errs.append(field.invalid(values_path, gorepr.GoValue("[]int32{" + ", ".join(map(str, values)) + "}"),
+                                  "must be ordered"))
+    return errs
+
+
+def _validate_success_policy(spec: Object, path: field.Path) -> field.ErrorList:
+    rules = dicts(as_dict(spec.get("successPolicy")).get("rules"))
+    errs: field.ErrorList = []
+    if not rules:
+        errs.append(field.required(path.child("rules"),
+                                   "at least one rules must be specified when the successPolicy is specified"))
+    if len(rules) > MAX_SUCCESS_POLICY_RULES:
+        errs.append(field.too_many(path.child("rules"), len(rules), MAX_SUCCESS_POLICY_RULES))
+    completions = as_int(spec.get("completions"))
+    for i, rule in enumerate(rules):
+        rule_path = path.child("rules").index(i)
+        count, chosen = opt_int(rule.get("succeededCount")), rule.get("succeededIndexes")
+        if count is None and chosen is None:
+            errs.append(field.required(rule_path, "at least one of succeededCount or succeededIndexes must be specified"))
+        total = 0
+        if chosen is not None:
+            chosen_path = rule_path.child("succeededIndexes")
+            if len(as_str(chosen)) > MAX_SUCCEEDED_INDEXES_LENGTH:
+                errs.append(field.too_long(chosen_path, MAX_SUCCEEDED_INDEXES_LENGTH))
+            try:
+                total = indexes.validate_indexes_format(as_str(chosen), completions)
+            except ValueError as exc:
+                errs.append(field.invalid(chosen_path, as_str(chosen), f"error parsing succeededIndexes: {exc}"))
+        if count is not None:
+            count_path = rule_path.child("succeededCount")
+            errs += objectmeta.validate_nonnegative_field(count, count_path)
+            if count > completions:
+                errs.append(field.invalid(count_path, count, f"must be less than or equal to {completions} "
+                                                             "(the number of specified completions)"))
+            if chosen is not None and count > total:
+                errs.append(field.invalid(count_path, count, f"must be less than or equal to {total} (the number of "
+                                                             "indexes in the specified succeededIndexes field)"))
+    return errs
+
+
+# --- updates -----------------------------------------------------------------------------------
+
+
+def _template_for_comparison(template: Object, old_template: Object, opts: JobValidationOptions) -> Object:
+    """The old template with the scheduling directives a suspended, never-started Job may change
+    taken from the new one (upstream validatePodTemplateUpdate)."""
+    if not opts.allow_mutable_scheduling_directives:
+        return old_template
+    old = {**old_template, "metadata": dict(as_dict(old_template.get("metadata"))),
+           "spec": dict(as_dict(old_template.get("spec")))}
+    new_meta, new_spec = as_dict(template.get("metadata")), as_dict(template.get("spec"))
+    affinity, old_affinity = new_spec.get("affinity"), old["spec"].get("affinity")
+    if affinity is None and old_affinity is not None:
+        rest = {k: v for k, v in as_dict(old_affinity).items() if k != "nodeAffinity"}
+        if any(v is not None for v in rest.values()):
+            old["spec"]["affinity"] = rest
+        else:
+            old["spec"].pop("affinity", None)
+    elif affinity is not None:
+        merged = {k: v for k, v in as_dict(old_affinity).items() if k != "nodeAffinity"}
+        if as_dict(affinity).get("nodeAffinity") is not None:
+            merged["nodeAffinity"] = as_dict(affinity)["nodeAffinity"]
+        old["spec"]["affinity"] = merged
+    for key in ("nodeSelector", "tolerations", "schedulingGates"):
+        _copy_key(new_spec, old["spec"], key)
+    for key in ("annotations", "labels"):
+        _copy_key(new_meta, old["metadata"], key)
+    return old
+
+
+def _copy_key(source: Object, target: Object, key: str) -> None:
+    if key in source:
+        target[key] = source[key]
+    else:
+        target.pop(key, None)
+
+
+def validate_job_spec_update(spec: Object, old_spec: Object, path: field.Path,
+                             opts: JobValidationOptions) -> field.ErrorList:
+    """ValidateJobSpecUpdate: the spec again, then what may not change."""
+    from kapiserver.registry.core.podspec.access import semantic_equal
+
+    errs = validate_job_spec(spec, path, opts)
+    errs += _validate_completions_update(spec, old_spec, path.child("completions"), opts)
+    if not semantic_equal(spec.get("selector"), old_spec.get("selector")):
+        errs.append(field.invalid(path.child("selector"), gorepr.optional(spec.get("selector"),
+                                                                           "apis.meta.v1.LabelSelector"),
+                                  objectmeta.FIELD_IMMUTABLE_ERROR_MSG))
+    template, old_template = as_dict(spec.get("template")), as_dict(old_spec.get("template"))
+    if not semantic_equal(template, _template_for_comparison(template, old_template, opts)):
+        errs.append(field.invalid(path.child("template"), gorepr.struct(template, "core.v1.PodTemplateSpec"),
+                                  objectmeta.FIELD_IMMUTABLE_ERROR_MSG))
+    for key, message in (("completionMode", None), ("podFailurePolicy", "batch.v1.PodFailurePolicy"),
+                         ("backoffLimitPerIndex", None), ("managedBy", None),
+                         ("successPolicy", "batch.v1.SuccessPolicy")):
+        new, old = spec.get(key), old_spec.get(key)
+        if not semantic_equal(new, old) or (new is None) != (old is None):
+            shown = gorepr.optional(new, message) if message else new
+            errs.append(field.invalid(path.child(key), shown, objectmeta.FIELD_IMMUTABLE_ERROR_MSG))
+    return errs
+
+
+def _validate_completions_update(spec: Object, old_spec: Object, path: field.Path,
+                                 opts: JobValidationOptions) -> field.ErrorList:
+    new, old = opt_int(spec.get("completions")), opt_int(old_spec.get("completions"))
+    indexed = spec.get("completionMode") == "Indexed"
+    if not opts.allow_elastic_indexed_jobs or not indexed:
+        return [] if new == old else [field.invalid(path, new, objectmeta.FIELD_IMMUTABLE_ERROR_MSG)]
+    if new == old or new is None:
+        return []
+    if new != opt_int(spec.get("parallelism")):
+        return [field.invalid(path, new, "can only be modified in tandem with spec.parallelism")]
+    return []
+
+
+def validate_job_update(job: Object, old: Object, opts: JobValidationOptions) -> field.ErrorList:
+    """ValidateJobUpdate (metadata and spec)."""
+    errs = objectmeta.validate_object_meta_update(as_dict(job.get("metadata")), as_dict(old.get("metadata")),
+                                                  field.new_path("metadata"))
+    return errs + validate_job_spec_update(as_dict(job.get("spec")), as_dict(old.get("spec")), _SPEC, opts)
+
+
+# --- CronJobs ------------------------------------------------------------------------------------
+
+
+def validate_cron_job_create(cron_job: Object, pod_opts: PodValidationOptions) -> field.ErrorList:
+    meta = as_dict(cron_job.get("metadata"))
+    errs = objectmeta.validate_object_meta(meta, True, objectmeta.name_is_dns_subdomain, field.new_path("metadata"))
+    errs += _validate_cron_job_spec(as_dict(cron_job.get("spec")), None, _SPEC, pod_opts)
+    name = as_str(meta.get("name"))
+    if len(name) > 63 - 11:
+        errs.append(field.invalid(field.new_path("metadata", "name"), name, "must be no more than 52 characters"))
+    return errs
+
+
+def validate_cron_job_update(cron_job: Object, old: Object, pod_opts: PodValidationOptions) -> field.ErrorList:
+    errs = objectmeta.validate_object_meta_update(as_dict(cron_job.get("metadata")), as_dict(old.get("metadata")),
+                                                  field.new_path("metadata"))
+    return errs + _validate_cron_job_spec(as_dict(cron_job.get("spec")), as_dict(old.get("spec")), _SPEC, pod_opts)
+
+
+def _validate_cron_job_spec(spec: Object, old_spec: Object | None, path: field.Path,
+                            pod_opts: PodValidationOptions) -> field.ErrorList:
+    errs: field.ErrorList = []
+    schedule = as_str(spec.get("schedule"))
+    if not schedule:
+        errs.append(field.required(path.child("schedule"), ""))
+    else:
+        allow_tz = old_spec is not None and "TZ" in as_str(old_spec.get("schedule"))
+        errs += validate_schedule_format(schedule, allow_tz, spec.get("timeZone"), path.child("schedule"))
+    errs += _nonnegative(spec, "startingDeadlineSeconds", path)
+    if old_spec is None or old_spec.get("timeZone") != spec.get("timeZone"):
+        errs += validate_time_zone(spec.get("timeZone"), path.child("timeZone"))
+    policy = as_str(spec.get("concurrencyPolicy"))
+    if not policy:
+        errs.append(field.required(path.child("concurrencyPolicy"), ""))
+    elif policy not in _CONCURRENCY_POLICIES:
+        errs.append(field.not_supported(path.child("concurrencyPolicy"), policy, _CONCURRENCY_POLICIES))
+    errs += validate_job_template_spec(as_dict(spec.get("jobTemplate")), path.child("jobTemplate"), pod_opts)
+    errs += _nonnegative(spec, "successfulJobsHistoryLimit", path)
+    return errs + _nonnegative(spec, "failedJobsHistoryLimit", path)
+
+
+def validate_schedule_format(schedule: str, allow_tz: bool, time_zone: object, path: field.Path) -> field.ErrorList:
+    errs: field.ErrorList = []
+    try:
+        cron.parse_standard(schedule)
+    except cron.CronError as exc:
+        errs.append(field.invalid(path, schedule, str(exc)))
+    if allow_tz and "TZ" in schedule and time_zone is not None:
+        errs.append(field.invalid(path, schedule, "cannot use both timeZone field and TZ or CRON_TZ in schedule"))
+    elif not allow_tz and "TZ" in schedule:
+        errs.append(field.invalid(path, schedule, "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"))
+    return errs
+
+
+_TZ_PART = r"[A-Za-z.\-_0-9+]{1,14}"
+
+
+def validate_time_zone(time_zone: object, path: field.Path) -> field.ErrorList:
+    import re
+
+    if time_zone is None:
+        return []
+    zone = as_str(time_zone)
+    if not zone:
+        return [field.invalid(path, zone, "timeZone must be nil or non-empty string")]
+    for part in zone.split("/"):
+        if part in (".", "..") or part.startswith("-") or re.fullmatch(_TZ_PART, part) is None:
+            return [field.invalid(path, zone, f"unknown time zone {zone}")]
+    errs: field.ErrorList = []
+    if zone.lower() == "local":
+        errs.append(field.invalid(path, zone, "timeZone must be an explicit time zone as defined in "
+                                              "https://www.iana.org/time-zones"))
+    problem = cron.load_location_error(zone)
+    if problem is not None:
+        errs.append(field.invalid(path, zone, problem))
+    return errs
+
+
+def validate_job_template_spec(template: Object, path: field.Path, pod_opts: PodValidationOptions) -> field.ErrorList:
+    spec = as_dict(template.get("spec"))
+    errs = _validate_job_spec(spec, path.child("spec"), pod_opts)
+    if spec.get("selector") is not None:
+        errs.append(field.invalid(path.child("spec", "selector"), gorepr.label_selector(spec["selector"]),
+                                  "`selector` will be auto-generated"))
+    if spec.get("manualSelector") is True:
+        errs.append(field.not_supported(path.child("spec", "manualSelector"), True, ["nil", "false"]))
+    return errs
