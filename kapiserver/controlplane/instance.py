@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kapiserver.registry import (admissionregistration, apiserverinternal, batch, certificates, coordination,
-                                 core, discovery, flowcontrol, networking, node, rbac, resource, scheduling,
-                                 storage_k8s)
+                                 core, discovery, flowcontrol, networking, node, policy, rbac, resource,
+                                 scheduling, storage_k8s)
 from kapiserver.registry.hooks import HookedStorageProvider
 from kapiserver.registry.provider import StorageProvider
 from kapiserver.registry.spec import ResourceSpec
@@ -28,7 +28,7 @@ ResourceEnabled = Callable[[str, str, str], bool]
 
 def storage_providers(event_ttl_seconds: int = core.DEFAULT_EVENT_TTL_SECONDS) -> list[StorageProvider]:
     return [
-        core.provider(event_ttl_seconds),
+        core.provider(event_ttl_seconds, policy.PODDISRUPTIONBUDGETS),
         apiserverinternal.provider(),
         batch.provider(),
         certificates.provider(),
@@ -36,6 +36,7 @@ def storage_providers(event_ttl_seconds: int = core.DEFAULT_EVENT_TTL_SECONDS) -
         discovery.provider(),
         networking.provider(),
         node.provider(),
+        policy.provider(),
         rbac.provider(),
         scheduling.provider(),
         storage_k8s.provider(),

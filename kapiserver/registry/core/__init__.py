@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from kapiserver.registry.provider import StorageProvider
+from kapiserver.registry.spec import ResourceSpec
 
 from .configmaps import CONFIGMAPS
 from .endpoints import ENDPOINTS
 from .events import DEFAULT_EVENT_TTL_SECONDS, events_spec
+from .eviction_budgets import LegacyStorageProvider
 from .namespaces import NAMESPACES
 from .nodes import NODES
 from .pods import PODS
@@ -15,9 +17,11 @@ from .serviceaccounts import SERVICEACCOUNTS
 from .services import services_spec
 
 
-def provider(event_ttl_seconds: int = DEFAULT_EVENT_TTL_SECONDS) -> StorageProvider:
-    """The core group; events expire after `event_ttl_seconds` (--event-ttl)."""
-    return StorageProvider("", (
+def provider(event_ttl_seconds: int = DEFAULT_EVENT_TTL_SECONDS,
+             disruption_budgets: ResourceSpec | None = None) -> StorageProvider:
+    """The core group; events expire after `event_ttl_seconds` (--event-ttl); pods/eviction honours
+    the PodDisruptionBudgets of `disruption_budgets` (the policy group's spec) when given."""
+    return LegacyStorageProvider((
         CONFIGMAPS,
         ENDPOINTS,
         events_spec(event_ttl_seconds),
@@ -27,4 +31,4 @@ def provider(event_ttl_seconds: int = DEFAULT_EVENT_TTL_SECONDS) -> StorageProvi
         SECRETS,
         SERVICEACCOUNTS,
         services_spec(),
-    ))
+    ), disruption_budgets)

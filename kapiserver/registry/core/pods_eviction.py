@@ -7,8 +7,11 @@ being deleted is evicted whatever its disruption budgets say, with its current
 resourceVersion as a precondition unless the caller gave one; conflicts are retried as
 upstream retries them.
 
-PodDisruptionBudgets are not served yet, so no budget ever refuses an eviction: when the
-policy group arrives, its check goes where `_check_budgets` is called.
+Otherwise the pod's PodDisruptionBudgets decide (eviction_budgets): none lets it go; more
+than one is a 500; an unready pod goes without spending a disruption when its budget is
+already met (or says AlwaysAllow), with the pod's resourceVersion as a precondition; else
+one disruption is spent (status.disruptionsAllowed - 1 and a disruptedPods entry, retried
+on conflicts) or the eviction is refused with 429 TooManyRequests.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from ..rest import (
     UpdateOptions,
     ValidateObjectFunc,
 )
+from . import eviction_budgets
 from .pods_binding import SUCCESS
 from .podspec import helpers
 from .podspec.access import as_dict, as_str
@@ -113,9 +117,14 @@ class _DisruptionTarget:
 
 
 class EvictionREST:
-    def __init__(self, store: Store, status_store: Store):
+    def __init__(self, store: Store, status_store: Store, budgets: eviction_budgets.Budgets | None = None):
         self._store = store
         self._status_store = status_store
+        self._budgets = budgets
+
+    def set_budgets(self, budgets: eviction_budgets.Budgets) -> None:
+        """Wired by the core provider once the policy group's storage exists."""
+        self._budgets = budgets
 
     async def create(self, ctx: RequestContext, obj: Object, create_validation: ValidateObjectFunc | None,
                      options: CreateOptions) -> Object:
@@ -128,13 +137,19 @@ class EvictionREST:
                 field.new_path("deleteOptions", "ignoreStoreReadErrorWithClusterBreakingPotential"), True,
                 "can not be set for pod eviction, try after removing the option")])
         delete_options = delete_options_from(body, options.dry_run)
+        original_rv = delete_options.resource_version_precondition
         if create_validation is not None:
             await create_validation(ctx, meta.deep_copy(obj))
         pod = await self._evict_if_budget_ignorable(ctx, name, delete_options)
         if pod is None:
             return dict(SUCCESS)
-        self._check_budgets(pod)
-        await self._add_condition_and_delete(ctx, name, delete_options)
+        budget_name, delete_options = await self._check_budgets(pod, delete_options)
+        try:
+            await self._add_condition_and_delete(ctx, name, delete_options)
+        except errors.StatusError as exc:
+            if exc.reason == "Conflict" and budget_name and original_rv is None:
+                raise eviction_budgets.still_processing(budget_name) from None
+            raise
         return dict(SUCCESS)
 
     async def _evict_if_budget_ignorable(self, ctx: RequestContext, name: str,
@@ -157,8 +172,47 @@ class EvictionREST:
             await asyncio.sleep(_RETRY_SECONDS)
         raise AssertionError("unreachable")
 
-    def _check_budgets(self, pod: Object) -> None:
-        """PodDisruptionBudget checks belong here once the policy group is served."""
+    async def _check_budgets(self, pod: Object, options: DeleteOptions) -> tuple[str, DeleteOptions]:
+        """Spend a disruption of the pod's budget, or refuse. Returns the budget's name when the
+        delete must carry the pod's resourceVersion (an unready pod let through), and the options."""
+        if self._budgets is None:
+            return "", options
+        pdbs = await self._budgets.matching(pod)
+        if len(pdbs) > 1:
+            raise eviction_budgets.more_than_one_budget()
+        if not pdbs:
+            return "", options
+        pdb = pdbs[0]
+        spec, status = as_dict(pdb.get("spec")), as_dict(pdb.get("status"))
+        if not helpers.is_pod_ready(pod):
+            current, desired = status.get("currentHealthy") or 0, status.get("desiredHealthy") or 0
+            if spec.get("unhealthyPodEvictionPolicy") == "AlwaysAllow" or (current >= desired > 0):
+                return meta.name(pdb), _with_resource_version(options, meta.resource_version(pod))
+        await self._spend_disruption(pod, pdb, DRY_RUN_ALL in options.dry_run)
+        return "", options
+
+    async def _spend_disruption(self, pod: Object, pdb: Object, dry_run: bool) -> None:
+        """checkAndDecrement, retried on conflicts with a fresh budget (upstream RetryOnConflict)."""
+        assert self._budgets is not None
+        name = meta.name(pdb)
+        last: errors.StatusError | None = None
+        for attempt in range(_RETRY_STEPS):
+            if attempt:
+                await asyncio.sleep(_RETRY_SECONDS)
+                pdb = await self._budgets.get(meta.namespace(pod), name)
+            updated = eviction_budgets.check_and_decrement(pdb, meta.name(pod), dry_run, eviction_budgets.now())
+            if dry_run:
+                return
+            try:
+                await self._budgets.update_status(updated)
+                return
+            except errors.StatusError as exc:
+                if exc.reason != "Conflict":
+                    raise
+                last = exc
+        # retry.OnError hands back the last conflict once its steps are spent
+        assert last is not None
+        raise last
 
     async def _add_condition_and_delete(self, ctx: RequestContext, name: str, options: DeleteOptions) -> None:
         if DRY_RUN_ALL not in options.dry_run:
