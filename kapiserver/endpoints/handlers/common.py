@@ -168,9 +168,13 @@ def validate_field_manager(manager: str) -> field.ErrorList:
     return []
 
 
+# Upstream lists a sorted string set that includes "" (unset), and prints it as it is.
+_FIELD_VALIDATION_VALUES = ["", "Ignore", "Strict", "Warn"]
+
+
 def validate_field_validation(directive: str) -> field.ErrorList:
-    if directive not in ("", "Ignore", "Warn", "Strict"):
-        return [field.not_supported(field.new_path("fieldValidation"), directive, ["Ignore", "Warn", "Strict"])]
+    if directive not in _FIELD_VALIDATION_VALUES:
+        return [field.not_supported(field.new_path("fieldValidation"), directive, _FIELD_VALIDATION_VALUES)]
     return []
 
 
