@@ -18,6 +18,12 @@ from . import defaulting, listtype, objectmeta, openapi, pruning
 from .structural import Structural, StructuralError, new_structural
 
 
+_BLOCKING = frozenset(("FieldValueNotSupported", "FieldValueRequired", "FieldValueTooLong", "FieldValueTooMany",
+                       "FieldValueTypeInvalid"))
+_NOT_CHECKED = ("some validation rules were not checked because the object was invalid; "
+                "correct the existing errors to complete validation")
+
+
 class CompiledSchema:
     """validate(), prune() and default() for objects of one CRD version. Immutable once built."""
 
@@ -34,10 +40,19 @@ class CompiledSchema:
         self._has_embedded = objectmeta.contains_embedded(self.structural)
         self._has_list_types = listtype.contains_list_types(self.structural)
         self._cel = _compile_cel(self.structural)
+        status = (schema.get("properties") or {}).get("status")
+        self._status_validator = openapi.compile_validator(status) if isinstance(status, dict) else None
 
-    def validate(self, obj: dict[str, Any], old: dict[str, Any] | None = None) -> field.ErrorList:
+    def validate(self, obj: dict[str, Any], old: dict[str, Any] | None = None,
+                 prior: field.ErrorList = ()) -> field.ErrorList:  # type: ignore[assignment]
         """The custom resource's schema errors, in upstream's order: OpenAPI schema, embedded
-        metadata, list types, then CEL rules. With `old` (an update), unchanged values ratchet."""
+        metadata, list types, then CEL rules. With `old` (an update), unchanged values ratchet
+        and list types are checked only if the old object passed them.
+
+        `prior` are errors the caller found first (metadata): like upstream's, a blocking
+        error among them or ours (required, unsupported, too long/many, wrong type) replaces
+        the CEL rules with one "some validation rules were not checked" error.
+        """
         errs = openapi.validate(self._validator, obj, openapi.MISSING if old is None else old)
         s = self.structural
         if s is None:
@@ -46,10 +61,37 @@ class CompiledSchema:
             for key, value in obj.items():
                 if key not in ("apiVersion", "kind", "metadata") and key in s.properties:
                     errs += objectmeta.validate(value, s.properties[key], field.new_path(key))
-        if self._has_list_types:
-            errs += _ratchet_list_errors(listtype.validate(field.NIL, s, obj), old, obj)
+        if self._has_list_types and (old is None or not listtype.validate(field.NIL, s, old)):
+            errs += listtype.validate(field.NIL, s, obj)
         if self._cel is not None:
-            errs += self._cel.validate(obj, old)
+            if any(e.type in _BLOCKING for e in (*prior, *errs)):
+                errs.append(field.invalid(field.NIL, None, _NOT_CHECKED))
+            else:
+                errs += self._cel.validate(obj, old)
+        return errs
+
+    def validate_status(self, obj: dict[str, Any], old: dict[str, Any],
+                        prior: field.ErrorList = ()) -> field.ErrorList:  # type: ignore[assignment]
+        """A status update: the status schema alone at `status` (its messages name fields
+        relative to status, as upstream's), list types, then all CEL rules of the object."""
+        errs: field.ErrorList = []
+        if "status" in obj and self._status_validator is not None:
+            old_status = old.get("status", openapi.MISSING) if isinstance(old, dict) else openapi.MISSING
+            for err in openapi.validate(self._status_validator, obj["status"], old_status):
+                err.field = "status" if err.field == "<nil>" else f"status.{err.field}"
+                errs.append(err)
+        s = self.structural
+        if s is None:
+            return errs
+        if self._has_list_types:
+            new_errs = listtype.validate(field.NIL, s, obj)
+            if new_errs and not listtype.validate(field.NIL, s, old):
+                errs += new_errs
+        if self._cel is not None:
+            if any(e.type in _BLOCKING for e in (*prior, *errs)):
+                errs.append(field.invalid(field.NIL, None, _NOT_CHECKED))
+            else:
+                errs += self._cel.validate(obj, old)
         return errs
 
     def prune(self, obj: dict[str, Any]) -> list[str]:
@@ -73,39 +115,6 @@ class CompiledSchema:
         defaulting.prune_non_nullable_nulls_without_defaults(obj, self.structural)
         if self._has_defaults:
             defaulting.default(obj, self.structural)
-
-
-def _ratchet_list_errors(errs: field.ErrorList, old: dict[str, Any] | None, obj: dict[str, Any]) -> field.ErrorList:
-    """Duplicate errors are ratcheted like schema errors: a list unchanged since `old` keeps none."""
-    if not errs or old is None:
-        return errs
-    kept = []
-    for err in errs:
-        list_path = err.field.rsplit("[", 1)[0]
-        if _lookup(old, list_path) != _lookup(obj, list_path) or _lookup(old, list_path) is None:
-            kept.append(err)
-    return kept
-
-
-def _lookup(obj: Any, dotted: str) -> Any:
-    """The value at a field path like `spec.items[2].ports` (None when absent)."""
-    node = obj
-    for part in dotted.replace("[", ".[").split("."):
-        if not part:
-            continue
-        if part.startswith("["):
-            inner = part[1:-1]
-            if isinstance(node, list) and inner.isdigit() and int(inner) < len(node):
-                node = node[int(inner)]
-            elif isinstance(node, dict):
-                node = node.get(inner)
-            else:
-                return None
-        elif isinstance(node, dict):
-            node = node.get(part)
-        else:
-            return None
-    return node
 
 
 def _compile_cel(s: Structural | None) -> Any:
