@@ -16,8 +16,9 @@ A model is a definition name ("io.k8s.api.core.v1.ConfigMap") or STRING, Go's
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 STRING = "string"
 
@@ -65,6 +66,11 @@ class Route:
 class WebService:
     root: str
     routes: tuple[Route, ...]
+    definitions: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    """Definitions the routes name that are not built-in (a custom resource's kind and list),
+    Swagger 2.0 form, referencing others with `#/definitions/`; shared, never mutated."""
+    definitions_v3: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    """The same definitions in their OpenAPI 3.0 form (`#/components/schemas/` references)."""
 
     @property
     def key(self) -> str:

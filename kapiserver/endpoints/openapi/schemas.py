@@ -15,7 +15,7 @@ ways, all applied here once per definition and cached, since definitions never c
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from kapiserver.apimachinery import definitions
@@ -53,17 +53,25 @@ def direct_refs(name: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def closure(roots: Iterable[str]) -> set[str]:
-    """The definitions named by `roots` and everything they reference, transitively."""
+def closure(roots: Iterable[str], extra: Mapping[str, Any] | None = None) -> set[str]:
+    """The definitions named by `roots` and everything they reference, transitively;
+    `extra` are definitions beyond the built-in ones (v2 form), which may reference both."""
     known = definitions.load()
+    extra = extra or {}
     seen: set[str] = set()
-    stack = [name for name in roots if name in known]
+    stack = [name for name in roots if name in known or name in extra]
     while stack:
         name = stack.pop()
         if name in seen:
             continue
         seen.add(name)
-        stack.extend(ref for ref in direct_refs(name) if ref not in seen and ref in known)
+        if name in extra:
+            found: set[str] = set()
+            _refs(extra[name], found)
+            refs: Iterable[str] = found
+        else:
+            refs = direct_refs(name)
+        stack.extend(ref for ref in refs if ref not in seen and (ref in known or ref in extra))
     return seen
 
 

@@ -134,14 +134,24 @@ _NON_RESOURCE: dict[str, WebService] = {
 def web_services(
     versions: Iterable[InstalledGroupVersion], serves: Callable[[str], bool]
 ) -> list[WebService]:
-    """The documented web services; `serves(path)` says whether a non-resource path has a handler."""
+    """The documented web services; `serves(path)` says whether a non-resource path has a handler.
+
+    A group version that documents itself (custom resources: `openapi_service()` answers
+    its WebService, or None while there is nothing to document) replaces the built one, and
+    a group all of whose versions do so has no group root service, as upstream documents
+    only the go-restful routes of built-in groups."""
     versions = list(versions)
     out: list[WebService] = []
     if any(not v.group for v in versions):
         out.append(_core_root())
     out.append(_groups_root())
+    custom = {id(v) for v in versions if callable(getattr(v, "openapi_service", None))}
     groups = list(dict.fromkeys(v.group for v in versions if v.group))
-    out.extend(_group(group) for group in groups)
-    out.extend(group_version_service(v) for v in versions)
+    out.extend(_group(group) for group in groups
+               if any(v.group == group and id(v) not in custom for v in versions))
+    for version in versions:
+        service = version.openapi_service() if id(version) in custom else group_version_service(version)  # type: ignore[attr-defined]
+        if service is not None:
+            out.append(service)
     out.extend(service for path, service in _NON_RESOURCE.items() if serves(path))
     return out

@@ -160,12 +160,13 @@ def build(services: list[WebService], info: dict[str, str]) -> dict[str, Any]:
         for item in path_items(service):
             paths[item.path] = path_item_json(item, parameters)
     all_definitions = definitions.load()
-    reachable = schemas.closure(models_of(services))
+    extra = {name: schema for service in services for name, schema in service.definitions.items()}
+    reachable = schemas.closure(models_of(services), extra)
     return {
         "swagger": "2.0",
         "info": info,
         "paths": dict(sorted(paths.items())),
-        "definitions": {name: all_definitions[name] for name in sorted(reachable)},
+        "definitions": {name: extra[name] if name in extra else all_definitions[name] for name in sorted(reachable)},
         "parameters": dict(sorted(parameters.shared.items())),
         "securityDefinitions": SECURITY_DEFINITIONS,
         "security": [{"BearerToken": []}],

@@ -77,13 +77,14 @@ def _path_item(item: PathItem) -> dict[str, Any]:
 
 def build(service: WebService, info: dict[str, str]) -> dict[str, Any]:
     paths = {item.path: _path_item(item) for item in path_items(service)}
-    reachable = sorted(schemas.closure(models_of([service])))
+    reachable = sorted(schemas.closure(models_of([service]), service.definitions))
+    extra = service.definitions_v3
     return {
         "openapi": "3.0.0",
         "info": info,
         "paths": dict(sorted(paths.items())),
         "components": {
-            "schemas": {name: schemas.v3_schema(name) for name in reachable},
+            "schemas": {name: extra[name] if name in extra else schemas.v3_schema(name) for name in reachable},
             "securitySchemes": SECURITY_DEFINITIONS,
         },
     }
