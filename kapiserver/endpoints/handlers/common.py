@@ -18,6 +18,8 @@ from ..scope import RequestScope
 _TRUE = frozenset({"1", "t", "T", "true", "TRUE", "True"})
 _FALSE = frozenset({"0", "f", "F", "false", "FALSE", "False"})
 META_GROUP = "meta.k8s.io"
+# RequestScope.extra key of a schema-driven pruner (see check_fields).
+PRUNE_KEY = "prune"
 
 
 async def read_body(request: web.Request, limit: int) -> bytes:
@@ -73,15 +75,20 @@ def check_fields(scope: RequestScope, obj: Object, ctx: RequestContext, field_va
                  duplicates: list[str] | None = None) -> None:
     """Read obj as its built-in type: wrong JSON types are a 400; undeclared fields are
     dropped, and reported with duplicated ones as fieldValidation asks (default Warn), as
-    upstream's strict decoder does."""
-    if scope.definition is None:
-        return
+    upstream's strict decoder does. Kinds without a built-in definition (custom resources)
+    may put a pruning function under `scope.extra[PRUNE_KEY]`: obj -> the paths it dropped."""
     kind = scope.kind
-    try:
-        unknown = structural.decode_typed(obj, scope.definition)
-    except structural.TypeMismatch as exc:
-        raise errors.bad_request(f"{kind.kind} in version {field.go_quote(kind.version)} cannot be handled as a "
-                                 f"{kind.kind}: {exc}") from exc
+    if scope.definition is None:
+        prune = scope.extra.get(PRUNE_KEY)
+        if prune is None:
+            return
+        unknown = prune(obj)
+    else:
+        try:
+            unknown = structural.decode_typed(obj, scope.definition)
+        except structural.TypeMismatch as exc:
+            raise errors.bad_request(f"{kind.kind} in version {field.go_quote(kind.version)} cannot be handled as a "
+                                     f"{kind.kind}: {exc}") from exc
     if not (unknown or duplicates) or field_validation == "Ignore":
         return
     problems = [f"duplicate field {field.go_quote(path)}" for path in duplicates or ()]
