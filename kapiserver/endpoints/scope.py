@@ -89,10 +89,13 @@ _UNSET = object()
 
 
 def _builtin_field_manager(scope: RequestScope) -> managedfields.FieldManager | None:
-    """Built-in kinds with a schema get one; subresources of another kind (Scale, Binding)
-    track nothing, as their REST maps them onto the parent."""
+    """Built-in kinds with a schema get one; subresources of another kind (Binding) track
+    nothing, unless their REST maps ownership onto the parent (`maps_managed_fields`: the
+    scale subresource, whose Scale carries the parent's ownership of its replicas)."""
     sub = scope.entry.subresource
-    if scope.definition is None or (sub is not None and sub.kind is not None):
+    if scope.definition is None:
+        return None
+    if sub is not None and sub.kind is not None and not getattr(scope.entry.rest, "maps_managed_fields", False):
         return None
     kind = scope.kind
     reset = _reset_fields(scope.entry.rest if sub is not None else scope.entry.spec.strategy)
