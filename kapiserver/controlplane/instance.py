@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kapiserver.registry import (admissionregistration, apiserverinternal, apps, batch, certificates,
-                                 coordination, core, discovery, flowcontrol, networking, node, policy, rbac,
-                                 resource, scheduling, storage_k8s)
+from kapiserver.registry import (admissionregistration, apiserverinternal, apps, autoscaling, batch,
+                                 certificates, coordination, core, discovery, flowcontrol, networking, node,
+                                 policy, rbac, resource, scheduling, storage_k8s)
 from kapiserver.registry.hooks import HookedStorageProvider
 from kapiserver.registry.provider import StorageProvider
 from kapiserver.registry.spec import ResourceSpec
@@ -30,6 +30,7 @@ def storage_providers(event_ttl_seconds: int = core.DEFAULT_EVENT_TTL_SECONDS) -
     return [
         core.provider(event_ttl_seconds, policy.PODDISRUPTIONBUDGETS),
         apiserverinternal.provider(),
+        autoscaling.provider(),
         batch.provider(),
         certificates.provider(),
         coordination.provider(),
