@@ -35,8 +35,8 @@ class CompiledRule:
     message_error: str = ""
     message_max_cost: int = 0
     normalized_field_path: str = ""
-    plan: tuple[int, list[tuple[tuple[str, ...], int]]] = (0, [])
-    message_plan: tuple[int, list[tuple[tuple[str, ...], int]]] = (0, [])
+    plan: cost.Plan = (0, [])
+    message_plan: cost.Plan = (0, [])
     source: str = field(default="")
 
 

@@ -123,33 +123,64 @@ def self_path(node: Node | None) -> tuple[str, ...] | None:
     return None
 
 
-def runtime_plan(root: Node) -> tuple[int, list[tuple[tuple[str, ...], int]]]:
+Plan = tuple[int, list[Any]]
+
+
+def _self_macro(node: Node) -> bool:
+    return node.kind == "macro" and node.value != "bind" and self_path(node.target) is not None
+
+
+def _without_self_macros(node: Node) -> int:
+    """The max cost of node, leaving out comprehensions over self paths (charged by actual size)."""
+    if _self_macro(node):
+        return 0
+    if node.kind in ("lit", "ident"):
+        return estimate(node)[1]
+    children = [c for c in (node.target, *node.args, *(x for k, v, _ in node.entries for x in (k, v))) if c is not None]
+    if any(_self_macro(c) or _contains_self_macro(c) for c in children):
+        return sum(_without_self_macros(c) for c in children) + 1
+    return estimate(node)[1]
+
+
+def _contains_self_macro(node: Node) -> bool:
+    children = [c for c in (node.target, *node.args, *(x for k, v, _ in node.entries for x in (k, v))) if c is not None]
+    return any(_self_macro(c) or _contains_self_macro(c) for c in children)
+
+
+def _collect(node: Node) -> list[Any]:
+    """The outermost comprehensions over self paths below node, each with its own nested ones."""
+    if _self_macro(node):
+        step = sum(_without_self_macros(a) for a in node.args) + 2
+        nested = [entry for a in node.args for entry in _collect(a)]
+        return [(self_path(node.target), step, nested)]
+    out: list[Any] = []
+    for child in (node.target, *node.args, *(x for k, v, _ in node.entries for x in (k, v))):
+        if child is not None:
+            out += _collect(child)
+    return out
+
+
+def runtime_plan(root: Node) -> Plan:
     """What a rule is charged at run time: a fixed part, and per-element parts of comprehensions
     whose range is a path from self."""
-    per_element: list[tuple[tuple[str, ...], int]] = []
-    fixed = estimate(root)[0]
-
-    def walk(node: Node) -> None:
-        if node.kind == "macro" and node.value != "bind":
-            path = self_path(node.target)
-            if path is not None:
-                step = sum(estimate(a)[1] for a in node.args) + 2
-                per_element.append((path, step))
-        for child in [node.target, *node.args, *(x for k, v, _ in node.entries for x in (k, v))]:
-            if child is not None:
-                walk(child)
-
-    walk(root)
-    return fixed, per_element
+    return min(estimate(root)[0], _without_self_macros(root)), _collect(root)
 
 
-def runtime_cost(plan: tuple[int, list[tuple[tuple[str, ...], int]]], self_value: Any) -> int:
-    fixed, per_element = plan
-    total = fixed
-    for path, step in per_element:
-        value = self_value
-        for key in path:
-            value = value.get(key) if isinstance(value, dict) else None
+def _lookup(value: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def _entries_cost(entries: list[Any], self_value: Any) -> int:
+    total = 0
+    for path, step, nested in entries:
+        value = _lookup(self_value, path)
         if isinstance(value, (list, dict, str)):
-            total += len(value) * step
+            total += len(value) * (step + _entries_cost(nested, self_value))
     return total
+
+
+def runtime_cost(plan: Plan, self_value: Any) -> int:
+    fixed, entries = plan
+    return fixed + _entries_cost(entries, self_value)
