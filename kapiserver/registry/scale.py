@@ -13,8 +13,10 @@ parent. managedFields follow the same path (managedfields.ScaleHandler).
 
 A kind describes itself with a ScaleMapping: where its replicas live, how its selector
 reads, and, per group/version, the replicas path that field ownership maps to.
-`label_selector_mapping` covers the built-in workloads; `from_paths` covers custom
-resources (`.spec.replicas`-style paths, as a CRD's scale subresource declares them).
+`label_selector_mapping` covers the apps workloads, `set_selector_mapping` the
+replicationcontrollers; `from_paths` covers custom resources (`.spec.replicas`-style paths,
+as a CRD's scale subresource declares them). ScaleREST needs of its store only
+`spec` (group, plural, namespaced), `get` and `update`.
 """
 
 from __future__ import annotations
@@ -141,6 +143,12 @@ def label_selector_mapping(group_versions: tuple[str, ...]) -> ScaleMapping:
     """The built-in workloads: spec.replicas, status.replicas, a label selector at spec.selector."""
     paths: dict[str, Path | None] = {gv: ("spec", "replicas") for gv in group_versions}
     return ScaleMapping(("spec", "replicas"), ("status", "replicas"), label_selector_at("spec", "selector"), paths, 1)
+
+
+def set_selector_mapping(group_versions: tuple[str, ...]) -> ScaleMapping:
+    """replicationcontrollers: spec.replicas, status.replicas, a map of labels at spec.selector."""
+    paths: dict[str, Path | None] = {gv: ("spec", "replicas") for gv in group_versions}
+    return ScaleMapping(("spec", "replicas"), ("status", "replicas"), set_selector_at("spec", "selector"), paths, 1)
 
 
 def _json_path(text: str) -> Path:

@@ -210,8 +210,8 @@ def test_label_selector_mapping_renders_expressions_and_refuses_bad_selectors() 
 
 
 def test_set_selector_for_replication_controllers() -> None:
-    mapping = scale.ScaleMapping(("spec", "replicas"), ("status", "replicas"), scale.set_selector_at("spec", "selector"),
-                                 {"v1": ("spec", "replicas")}, 1)
+    mapping = scale.set_selector_mapping(("v1",))
+    assert mapping.replicas_paths == {"v1": ("spec", "replicas")}
     obj = {"metadata": {"name": "rc"}, "spec": {"selector": {"b": "2", "a": "1"}}, "status": {"replicas": 1}}
     assert scale.scale_from(obj, mapping)["spec"] == {"replicas": 1}
     assert scale.scale_from(obj, mapping)["status"] == {"replicas": 1, "selector": "a=1,b=2"}
