@@ -7,6 +7,7 @@ from kapiserver.apimachinery.schema import GroupResource
 from kapiserver.storage import errors as storage_errors
 
 _EXPIRED_LIST = "The resourceVersion for the provided list is too old."
+_EXPIRED_WATCH = "The resourceVersion for the provided watch is too old."
 _INCONSISTENT_CONTINUE = (
     "The provided continue parameter is too old to display a consistent list result. You can start a new list "
     "without the continue parameter, or use the continue token in this response to retrieve the remainder of the "
@@ -59,9 +60,12 @@ def interpret_list_error(err: BaseException, gr: GroupResource) -> errors.Status
 
 
 def interpret_watch_error(err: BaseException, gr: GroupResource) -> errors.StatusError:
-    if isinstance(err, storage_errors.ResourceVersionTooOld):
-        # The watch cache's wording, which is what clients of kube-apiserver see.
+    if isinstance(err, storage_errors.CacheResourceVersionTooOld):
+        # The watch cache's wording: what clients of kube-apiserver see with its cache on.
         return errors.resource_expired(str(err))
+    if isinstance(err, storage_errors.ResourceVersionTooOld):
+        # The backend's (etcd's) wording, for --watch-cache=false.
+        return errors.resource_expired(_EXPIRED_WATCH)
     return _common(err) or errors.internal_error(err)
 
 

@@ -79,6 +79,12 @@ class ResourceVersionTooOld(Exception):
         super().__init__(f"too old resource version: {requested} ({compacted})")
 
 
+class CacheResourceVersionTooOld(ResourceVersionTooOld):
+    """A watch from before the watch cache's window (upstream watchCache.getAllEventsSinceLocked);
+    `compacted` is the revision the window starts at. Clients see the cache's own wording for it,
+    where a backend without a cache answers as etcd does."""
+
+
 class ResourceVersionTooLarge(Exception):
     """A read asked for a revision the store has not reached (upstream "Too large resource version")."""
 

@@ -18,6 +18,8 @@ from .watch_cache import WatchCache
 log = logging.getLogger(__name__)
 
 _FRESHNESS_TIMEOUT = 3.0
+# A watcher that allows bookmarks gets one this long before its deadline.
+_PRE_TIMEOUT_BOOKMARK = 2.0
 _MAX_PENDING = 100_000
 
 
@@ -208,10 +210,15 @@ class Cacher:
         if since:
             await self._wait_until_fresh(since)
         if not send_initial and since and since < self._cache.window_start:
-            # Older than the cache's window: the backend still has that history unless compacted.
-            async for event in self._backend.watch(key, ListOptions(opts.resource_version, "", opts.predicate,
-                                                                     opts.recursive)):
-                yield event
+            # Older than the cache's window: the backend still has that history unless compacted
+            # (upstream's cache refuses at once; it starts with the server, ours on first use).
+            window_start = self._cache.window_start
+            try:
+                async for event in self._backend.watch(key, ListOptions(opts.resource_version, "", opts.predicate,
+                                                                         opts.recursive)):
+                    yield event
+            except errors.ResourceVersionTooOld as exc:
+                raise errors.CacheResourceVersionTooOld(since, window_start) from exc
             return
         watcher = _CacheWatcher(start, end, opts.predicate)
         # No await between reading the cache and registering: no event can fall in between.
@@ -230,25 +237,36 @@ class Cacher:
                 yield event
             if opts.send_initial_events and opts.allow_watch_bookmarks:
                 yield bookmark(revision, initial_end=True)
-            async for event in self._follow(watcher, opts.allow_watch_bookmarks):
+            deadline = asyncio.get_running_loop().time() + opts.timeout_seconds if opts.timeout_seconds else None
+            async for event in self._follow(watcher, opts.allow_watch_bookmarks, deadline):
                 yield event
         finally:
             self._watchers.discard(watcher)
 
-    async def _follow(self, watcher: _CacheWatcher, bookmarks: bool) -> AsyncIterator[WatchEvent]:
+    def _next_bookmark(self, now: float, deadline: float | None) -> float | None:
+        """Every interval, and once about 2s before the watch's deadline (upstream
+        cacheWatcher.nextBookmarkTime); None once that last one is past."""
+        when = now + self._bookmark_interval
+        if deadline is None:
+            return when
+        when = min(when, deadline - _PRE_TIMEOUT_BOOKMARK)
+        return when if when >= now else None
+
+    async def _follow(self, watcher: _CacheWatcher, bookmarks: bool,
+                      deadline: float | None = None) -> AsyncIterator[WatchEvent]:
         loop = asyncio.get_running_loop()
-        next_bookmark = loop.time() + self._bookmark_interval
+        next_bookmark = self._next_bookmark(loop.time(), deadline)
         while True:
             while not watcher.queue:
                 if watcher.closed:
                     return
                 watcher.ready.clear()
-                if not bookmarks:
+                if not bookmarks or next_bookmark is None:
                     await watcher.ready.wait()
                     continue
                 timeout = next_bookmark - loop.time()
                 if timeout <= 0:
-                    next_bookmark = loop.time() + self._bookmark_interval
+                    next_bookmark = self._next_bookmark(loop.time(), deadline)
                     yield bookmark(self._cache.revision)
                     continue
                 with contextlib.suppress(TimeoutError):
