@@ -164,7 +164,8 @@ class Store:
             if not is_valid_path_segment_name(predicate.exact_name):
                 key, recursive = f"{key}/{predicate.exact_name}", False
         opts = StorageListOptions(options.resource_version, options.resource_version_match,  # type: ignore[arg-type]
-                                  predicate, recursive, options.allow_watch_bookmarks, options.send_initial_events)
+                                  predicate, recursive, options.allow_watch_bookmarks, options.send_initial_events,
+                                  timeout_seconds=float(options.timeout_seconds or 0))
         return self._watch_events(key, opts)
 
     async def _watch_events(self, key: str, opts: StorageListOptions) -> AsyncIterator[WatchEvent]:

@@ -87,6 +87,9 @@ class ListOptions:
     send_initial_events: bool | None = None
     # Ask for BOOKMARK events carrying the newest revision even when nothing in range changed.
     progress_notify: bool = False
+    # How long the watch will last (the request's timeout; 0: unknown). The watch cache sends a
+    # watcher that allows bookmarks one shortly before then, as upstream's cacher does.
+    timeout_seconds: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

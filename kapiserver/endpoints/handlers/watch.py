@@ -7,6 +7,7 @@ default of 30-60 minutes) passes, or when the server shuts down.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import random
 from typing import Any
 
@@ -53,7 +54,10 @@ async def serve_watch(request: web.Request, scope: RequestScope, info: RequestIn
     choice = scope.negotiate(request, stream=True)
     if choice.media_type == negotiation.YAML:
         raise errors.not_acceptable([f"{m};stream=watch" for m in scope.serializers if m != negotiation.YAML])
-    events = scope.rest.watch(ctx, options)
+    # The storage learns the chosen timeout too (upstream: the context's deadline), for the
+    # bookmark the watch cache sends just before it.
+    timeout = watch_timeout(options)
+    events = scope.rest.watch(ctx, dataclasses.replace(options, timeout_seconds=max(1, int(timeout))))
     media_type = choice.media_type
     content_type = media_type if media_type == negotiation.JSON else media_type + ";stream=watch"
     response = web.StreamResponse(status=200, headers={"Content-Type": content_type, "Cache-Control": "no-cache"})
@@ -64,7 +68,7 @@ async def serve_watch(request: web.Request, scope: RequestScope, info: RequestIn
     if watches is not None and task is not None:
         watches.add(task)
     try:
-        async with asyncio.timeout(watch_timeout(options)):
+        async with asyncio.timeout(timeout):
             await _pump(response, scope, ctx, events, choice, media_type)
     except TimeoutError:
         pass
