@@ -38,7 +38,8 @@ class CompiledSchema:
         self._validator = openapi.compile_validator(schema)
         self._has_defaults = defaulting.has_defaults(self.structural)
         self._has_embedded = objectmeta.contains_embedded(self.structural)
-        self._has_list_types = listtype.contains_list_types(self.structural)
+        self._list_nodes: set[int] = set()
+        self._has_list_types = listtype.contains_list_types(self.structural, self._list_nodes)
         self._cel = _compile_cel(self.structural)
         status = (schema.get("properties") or {}).get("status")
         self._status_validator = openapi.compile_validator(status) if isinstance(status, dict) else None
@@ -61,8 +62,8 @@ class CompiledSchema:
             for key, value in obj.items():
                 if key not in ("apiVersion", "kind", "metadata") and key in s.properties:
                     errs += objectmeta.validate(value, s.properties[key], field.new_path(key))
-        if self._has_list_types and (old is None or not listtype.validate(field.NIL, s, old)):
-            errs += listtype.validate(field.NIL, s, obj)
+        if self._has_list_types and (old is None or not listtype.validate(field.NIL, s, old, self._list_nodes)):
+            errs += listtype.validate(field.NIL, s, obj, self._list_nodes)
         if self._cel is not None:
             if any(e.type in _BLOCKING for e in (*prior, *errs)):
                 errs.append(field.invalid(field.NIL, None, _NOT_CHECKED))
@@ -84,8 +85,8 @@ class CompiledSchema:
         if s is None:
             return errs
         if self._has_list_types:
-            new_errs = listtype.validate(field.NIL, s, obj)
-            if new_errs and not listtype.validate(field.NIL, s, old):
+            new_errs = listtype.validate(field.NIL, s, obj, self._list_nodes)
+            if new_errs and not listtype.validate(field.NIL, s, old, self._list_nodes):
                 errs += new_errs
         if self._cel is not None:
             if any(e.type in _BLOCKING for e in (*prior, *errs)):

@@ -20,37 +20,40 @@ from .structural import Structural
 _UNSPECIFIED = ("<unspecified>", None)
 
 
-def contains_list_types(s: Structural | None) -> bool:
-    """Whether any set or map list sits below s (the walk is skipped otherwise)."""
+def contains_list_types(s: Structural | None, found: set[int] | None = None) -> bool:
+    """Whether any set or map list sits at or below s; `found` collects the ids of all such nodes,
+    so validate() can skip the subtrees that have none."""
     if s is None:
         return False
-    if s.list_type in ("set", "map"):
-        return True
-    return (contains_list_types(s.items) or contains_list_types(s.additional)
-            or any(contains_list_types(p) for p in s.properties.values()))
+    here = s.list_type in ("set", "map")
+    for child in (s.items, s.additional, *s.properties.values()):
+        here = contains_list_types(child, found) or here
+    if here and found is not None:
+        found.add(id(s))
+    return here
 
 
-def validate(path: field.Path, s: Structural | None, obj: Any) -> field.ErrorList:
+def validate(path: field.Path, s: Structural | None, obj: Any, relevant: set[int] | None = None) -> field.ErrorList:
     """Errors for duplicate set values and list-map keys anywhere below obj."""
-    if s is None or obj is None:
+    if s is None or obj is None or (relevant is not None and id(s) not in relevant):
         return []
     if isinstance(obj, list):
-        return _validate_array(path, s, obj)
+        return _validate_array(path, s, obj, relevant)
     if not isinstance(obj, dict):
         return []
     errs: field.ErrorList = []
     if s.additional is not None:
         for key, value in obj.items():
-            errs += validate(path.key(key), s.additional, value)
+            errs += validate(path.key(key), s.additional, value, relevant)
     if s.properties:
         for key, value in obj.items():
             prop = s.properties.get(key)
             if prop is not None:
-                errs += validate(path.child(key), prop, value)
+                errs += validate(path.child(key), prop, value, relevant)
     return errs
 
 
-def _validate_array(path: field.Path, s: Structural, obj: list[Any]) -> field.ErrorList:
+def _validate_array(path: field.Path, s: Structural, obj: list[Any], relevant: set[int] | None) -> field.ErrorList:
     errs: field.ErrorList = []
     if s.list_type == "set":
         errs += [field.duplicate(path.index(i), obj[i]) for i in _non_unique(obj)]
@@ -58,7 +61,7 @@ def _validate_array(path: field.Path, s: Structural, obj: list[Any]) -> field.Er
         errs += _validate_list_map(path, s, obj)
     if s.items is not None:
         for i, item in enumerate(obj):
-            errs += validate(path.index(i), s.items, item)
+            errs += validate(path.index(i), s.items, item, relevant)
     return errs
 
 

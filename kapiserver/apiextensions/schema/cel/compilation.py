@@ -38,6 +38,7 @@ class CompiledRule:
     plan: cost.Plan = (0, [])
     message_plan: cost.Plan = (0, [])
     source: str = field(default="")
+    message_source: str = ""
 
 
 def _parse_and_check(src: str, variables: dict[str, t.T]) -> tuple[parser.Node | None, t.T | None, set[str], str]:
@@ -94,7 +95,8 @@ def _compile_rule(s: Structural, rule: dict[str, Any], self_type: t.T, max_cardi
         elif mresult.kind != "string":
             out.message_error = "messageExpression must evaluate to a string"
         else:
-            out.message_program = cel.compile(checker.emit(mroot))
+            out.message_source = checker.emit(mroot)
+            out.message_program = cel.compile(out.message_source)
             out.message_max_cost = cost.estimate(mroot)[1]
             out.message_plan = cost.runtime_plan(mroot)
     if rule.get("fieldPath"):

@@ -34,14 +34,18 @@ RUNTIME_BUDGET = 10_000_000
 _OUT_OF_BUDGET = "validation failed due to running out of cost budget, no further validation rules will be run"
 _CONTEXT_FUNCTIONS = library.FUNCTIONS
 _MISSING: Any = object()
+_FUNCTION_NAME = re.compile(r"\bk8s_\w+")
 
 
 class _Node:
-    __slots__ = ("schema", "rules", "init_error", "properties", "additional", "items", "convert", "map_keys")
+    __slots__ = ("schema", "rules", "init_error", "properties", "additional", "items", "convert", "map_keys",
+                 "functions")
 
     def __init__(self, s: Structural, is_root: bool):
         self.schema = s
         self.rules, self.init_error = compilation.compile_rules(s, is_root)
+        used = {name for r in self.rules for src in (r.source, r.message_source) for name in _FUNCTION_NAME.findall(src)}
+        self.functions = {name: _CONTEXT_FUNCTIONS[name] for name in used if name in _CONTEXT_FUNCTIONS}
         self.properties: dict[str, _Node] = {}
         for name, prop in s.properties.items():
             child = _build(prop, False)
@@ -94,6 +98,7 @@ class _Node:
         self_value = to_cel(obj, s) if self.convert else obj
         old_value = None if old is None else (to_cel(old, s) if self.convert else old)
         unchanged = _Unchanged(obj, old, parent_unchanged)
+        contexts: dict[bool, Any] = {}
         for compiled in self.rules:
             rule = compiled.rule
             if compiled.error is not None:
@@ -116,7 +121,9 @@ class _Node:
                 budget[0] = -1
                 return errs
             budget[0] -= charge
-            context = _context(self_value, old_value, optional_old)
+            context = contexts.get(optional_old)
+            if context is None:
+                context = contexts[optional_old] = _context(self.functions, self_value, old_value, optional_old)
             try:
                 result = compiled.program.execute(context)
             except Exception as err:  # the evaluator raises builtin exception types
@@ -185,8 +192,9 @@ class _Unchanged:
         return bool(self.value)
 
 
-def _context(self_value: Any, old_value: Any, optional_old: bool) -> Any:
-    ctx = cel.Context(functions=_CONTEXT_FUNCTIONS)
+def _context(functions: dict[str, Any], self_value: Any, old_value: Any, optional_old: bool) -> Any:
+    """The activation: built once per node and shared by its rules (converting values is the cost)."""
+    ctx = cel.Context(functions=functions)
     ctx.add_variable("self", self_value)
     if optional_old:
         ctx.add_variable("oldSelf", cel.OptionalValue.none() if old_value is None else cel.OptionalValue.of(old_value))
