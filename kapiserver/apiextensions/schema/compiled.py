@@ -17,7 +17,6 @@ from kapiserver.apimachinery import field
 from . import defaulting, listtype, objectmeta, openapi, pruning
 from .structural import Structural, StructuralError, new_structural
 
-
 _BLOCKING = frozenset(("FieldValueNotSupported", "FieldValueRequired", "FieldValueTooLong", "FieldValueTooMany",
                        "FieldValueTypeInvalid"))
 _NOT_CHECKED = ("some validation rules were not checked because the object was invalid; "

@@ -56,7 +56,7 @@ def _request_uri(s: str) -> bool:
         return False
     if s.startswith("/"):
         return True
-    m = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*):(.*)$", s, re.S)
+    m = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*):(.*)$", s, re.DOTALL)
     if m is None:
         return False
     rest = m.group(2)
@@ -192,10 +192,10 @@ _CHECKS: dict[str, Callable[[str], bool]] = {
     "ipv6": _ipv6,
     "cidr": _cidr,
     "mac": _mac,
-    "uuid": _rx(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$", re.I),
-    "uuid3": _rx(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?3[0-9a-f]{3}-?[0-9a-f]{4}-?[0-9a-f]{12}$", re.I),
-    "uuid4": _rx(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?4[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$", re.I),
-    "uuid5": _rx(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?5[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$", re.I),
+    "uuid": _rx(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$", re.IGNORECASE),
+    "uuid3": _rx(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?3[0-9a-f]{3}-?[0-9a-f]{4}-?[0-9a-f]{12}$", re.IGNORECASE),
+    "uuid4": _rx(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?4[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$", re.IGNORECASE),
+    "uuid5": _rx(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?5[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$", re.IGNORECASE),
     "isbn": lambda s: _isbn10(s) or _isbn13(s),
     "isbn10": _isbn10,
     "isbn13": _isbn13,

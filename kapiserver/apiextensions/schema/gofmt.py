@@ -7,12 +7,13 @@ repr differs ("10.0", "1000000.0"), hence this module.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 
 def go_float(value: float) -> str:
     """fmt.Sprintf("%v", float64): strconv 'g' with the shortest precision, exponent if < -4 or >= 6."""
-    if value != value:
+    if math.isnan(value):
         return "NaN"
     if value in (float("inf"), float("-inf")):
         return "+Inf" if value > 0 else "-Inf"

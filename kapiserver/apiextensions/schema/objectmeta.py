@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kapiserver.apimachinery import field, objectmeta, structural as typed, validation
+from kapiserver.apimachinery import field, objectmeta, validation
+from kapiserver.apimachinery import structural as typed
 from kapiserver.apimachinery.schema import GroupVersion
 from kapiserver.registry import pathsegment
 

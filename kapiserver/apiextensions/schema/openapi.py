@@ -35,7 +35,7 @@ def _fld(name: str) -> str:
     """kube-openapi's error name as apiextensions turns it into a field path."""
     if not name or name == ".":
         return "<nil>"
-    return name[1:] if name.startswith(".") else name
+    return name.removeprefix(".")
 
 
 def _sch_type(value: Any) -> tuple[str, str]:
@@ -78,11 +78,38 @@ def _is_json_integer(f: float) -> bool:
 class _Validator:
     """One compiled schema node (the parts of spec.Schema that validate values)."""
 
-    __slots__ = ("types", "nullable", "format", "format_check", "enum", "max_length", "min_length",
-                 "pattern", "pattern_error", "minimum", "maximum", "exclusive_min", "exclusive_max",
-                 "multiple_of", "min_items", "max_items", "unique", "items", "min_props", "max_props",
-                 "properties", "additional", "additional_schema", "required", "all_of", "any_of",
-                 "one_of", "not_", "list_map_keys", "applies_type")
+    __slots__ = (
+        "additional",
+        "additional_schema",
+        "all_of",
+        "any_of",
+        "applies_type",
+        "enum",
+        "exclusive_max",
+        "exclusive_min",
+        "format",
+        "format_check",
+        "items",
+        "list_map_keys",
+        "max_items",
+        "max_length",
+        "max_props",
+        "maximum",
+        "min_items",
+        "min_length",
+        "min_props",
+        "minimum",
+        "multiple_of",
+        "not_",
+        "nullable",
+        "one_of",
+        "pattern",
+        "pattern_error",
+        "properties",
+        "required",
+        "types",
+        "unique",
+    )
 
     def __init__(self, s: dict[str, Any]):
         types: list[str] = [s["type"]] if s.get("type") else []
@@ -243,7 +270,7 @@ class _Validator:
         if self.format_check is not None and not self.format_check(data):
             errs.append(_type_error(name, self.format, data))
 
-    def _check_number(self, data: int | float, name: str, errs: list[field.FieldError]) -> None:
+    def _check_number(self, data: float, name: str, errs: list[field.FieldError]) -> None:
         is_int = isinstance(data, int)
         if self.multiple_of is not None:
             factor = self.multiple_of

@@ -17,7 +17,7 @@ _META_FIELDS = frozenset(("apiVersion", "kind", "metadata"))
 
 
 class _Pruner:
-    __slots__ = ("unknown", "track")
+    __slots__ = ("track", "unknown")
 
     def __init__(self, track: bool):
         self.unknown: list[str] = []

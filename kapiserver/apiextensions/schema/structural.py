@@ -33,9 +33,9 @@ class Structural:
     nullable: bool = False
     default: Any = None
     has_default: bool = False
-    properties: dict[str, "Structural"] = field(default_factory=dict)
-    items: "Structural | None" = None
-    additional: "Structural | None" = None
+    properties: dict[str, Structural] = field(default_factory=dict)
+    items: Structural | None = None
+    additional: Structural | None = None
     """additionalProperties as a schema."""
     additional_allowed: bool = False
     """additionalProperties given (a schema, or `true`/`false`): keys beyond `properties` are not

@@ -17,7 +17,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import signatures, types as t
+from . import signatures
+from . import types as t
 from .parser import Node
 from .types import T
 
@@ -245,9 +246,8 @@ def _arith(name: str, a: T, b: T) -> T | None:
     elif name in ("_*_", "_/_"):
         if same and a.kind in _NUMERIC:
             return a
-    elif name == "_%_":
-        if same and a.kind in ("int", "uint"):
-            return a
+    elif name == "_%_" and same and a.kind in ("int", "uint"):
+        return a
     return None
 
 

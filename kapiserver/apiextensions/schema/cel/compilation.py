@@ -16,7 +16,8 @@ from typing import Any
 import cel
 
 from ..structural import Structural
-from . import checker, cost, parser, types as t
+from . import checker, cost, parser
+from . import types as t
 
 ESTIMATED_COST_LIMIT = 10_000_000  # StaticEstimatedCostLimit, per expression
 ESTIMATED_CRD_COST_LIMIT = 100_000_000  # StaticEstimatedCRDCostLimit, for the whole schema

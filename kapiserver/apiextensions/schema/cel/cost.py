@@ -73,7 +73,7 @@ def _macro(node: Node) -> tuple[int, int]:
     rng = estimate(node.target)
     n = _size(node.target)
     body = [estimate(a) for a in node.args]
-    step_lo = sum(b[0] for b in body) + 1
+    sum(b[0] for b in body) + 1
     step_hi = sum(b[1] for b in body) + (3 if node.value in ("map", "filter") else 2)
     return rng[0], _cap(rng[1] + n * step_hi)
 

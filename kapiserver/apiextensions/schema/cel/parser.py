@@ -33,12 +33,12 @@ class Node:
     value: Any = None
     """lit: the Python value; ident/select: the name; call/macro: the function name."""
     lit_type: str = ""
-    args: list["Node"] = field(default_factory=list)
-    target: "Node | None" = None
+    args: list[Node] = field(default_factory=list)
+    target: Node | None = None
     optional: bool = False
     test_only: bool = False
     var: str = ""
-    entries: list[tuple["Node", "Node", bool]] = field(default_factory=list)
+    entries: list[tuple[Node, Node, bool]] = field(default_factory=list)
     type: Any = None
     """Filled in by the checker."""
     id: int = 0
@@ -50,9 +50,9 @@ _TOKEN = re.compile(r"""
   | (?P<str>[rR]?[bB]?[rR]?(?:\"\"\"(?:.|\n)*?\"\"\"|'''(?:.|\n)*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'))
   | (?P<ident>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<op>\.\?|\[\?|==|!=|<=|>=|&&|\|\||[-+*/%!<>?:.,()\[\]{}])
-""", re.X)
+""", re.VERBOSE)
 
-_RESERVED = frozenset("as break const continue else for function if import let loop package namespace return var void while".split())
+_RESERVED = frozenset(["as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"])
 _MACROS = {("has", False): 1, ("all", True): 2, ("exists", True): 2, ("exists_one", True): 2, ("map", True): (2, 3),
            ("filter", True): 2, ("bind", True): 3}
 _ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\", "'": "'",
@@ -228,9 +228,8 @@ class Parser:
                     raise ParseError("invalid argument to has() macro", arg.offset)
                 arg.test_only = True
                 return arg
-            if name == "bind":
-                if target is None or target.kind != "ident" or target.value != "cel":
-                    return self.node("call", off, value=name, args=args, target=target)
+            if name == "bind" and (target is None or target.kind != "ident" or target.value != "cel"):
+                return self.node("call", off, value=name, args=args, target=target)
             if args[0].kind != "ident":
                 raise ParseError("argument is not an identifier", args[0].offset)
             return self.node("macro", off, value=name, target=target, var=args[0].value, args=args[1:])
@@ -307,7 +306,7 @@ class Parser:
             value = int(body)
         value = -value if neg else value
         if not -(2**63) <= value < 2**63:
-            raise ParseError(f"invalid int literal", off)
+            raise ParseError("invalid int literal", off)
         return self.node("lit", off, value=value, lit_type="int")
 
     def string(self, text: str, off: int) -> Node:

@@ -25,10 +25,10 @@ class T:
     """A CEL type. kind: int uint double bool string bytes null duration timestamp dyn type
     list map object opt, or an opaque Kubernetes type (Quantity, IP, CIDR, URL, Semver, Format)."""
 
-    __slots__ = ("kind", "elem", "key", "fields", "max_elements", "min_size", "schema", "name")
+    __slots__ = ("elem", "fields", "key", "kind", "max_elements", "min_size", "name", "schema")
 
-    def __init__(self, kind: str, elem: "T | None" = None, key: "T | None" = None,
-                 fields: "dict[str, tuple[T, str]] | None" = None, max_elements: int = 0, min_size: int = 1,
+    def __init__(self, kind: str, elem: T | None = None, key: T | None = None,
+                 fields: dict[str, tuple[T, str]] | None = None, max_elements: int = 0, min_size: int = 1,
                  schema: Structural | None = None, name: str = ""):
         self.kind = kind
         self.elem = elem

@@ -38,8 +38,17 @@ _FUNCTION_NAME = re.compile(r"\bk8s_\w+")
 
 
 class _Node:
-    __slots__ = ("schema", "rules", "init_error", "properties", "additional", "items", "convert", "map_keys",
-                 "functions")
+    __slots__ = (
+        "additional",
+        "convert",
+        "functions",
+        "init_error",
+        "items",
+        "map_keys",
+        "properties",
+        "rules",
+        "schema",
+    )
 
     def __init__(self, s: Structural, is_root: bool):
         self.schema = s
@@ -126,7 +135,7 @@ class _Node:
                 context = contexts[optional_old] = _context(self.functions, self_value, old_value, optional_old)
             try:
                 result = compiled.program.execute(context)
-            except Exception as err:  # the evaluator raises builtin exception types
+            except Exception as err:  # noqa: BLE001 - the evaluator raises any builtin exception type
                 text = evaluation_error(err)
                 if text.startswith("no such overload"):
                     errs.append(field.invalid(path, s.type, f"'{text}': call arguments did not match a supported "
@@ -207,7 +216,7 @@ def _rule_error_string(rule: dict[str, Any]) -> str:
     return (rule.get("message") or "").strip() or (rule.get("rule") or "").strip()
 
 
-_PY_FAILURE = re.compile(r"Python function call failed: \w+: (.*?)\. Check function arguments", re.S)
+_PY_FAILURE = re.compile(r"Python function call failed: \w+: (.*?)\. Check function arguments", re.DOTALL)
 
 
 def evaluation_error(err: Exception) -> str:
@@ -264,7 +273,7 @@ def to_cel(value: Any, s: Structural | None) -> Any:
             if s.format == "date-time":
                 return dt.datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
             if s.format == "date":
-                return dt.datetime.fromisoformat(value).replace(tzinfo=dt.timezone.utc)
+                return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
             if s.format == "duration":
                 return cel.evaluate(f"duration({_go_quote(value)})")
         except (ValueError, TypeError):

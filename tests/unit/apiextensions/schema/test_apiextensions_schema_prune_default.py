@@ -2,7 +2,8 @@
 
 import copy
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kapiserver.apiextensions.schema import compile_schema
 
