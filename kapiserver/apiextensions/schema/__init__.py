@@ -8,12 +8,14 @@ Two entry points:
   CRD is created or updated (structural rules, defaults, list/map types, CEL compilation and cost).
 """
 
+from typing import Any
+
 from .compiled import CompiledSchema, compile_schema
 
 __all__ = ["CompiledSchema", "compile_schema", "structural_errors"]
 
 
-def __getattr__(name: str):  # structural_errors pulls in the CEL compiler; load it on first use
+def __getattr__(name: str) -> Any:  # structural_errors pulls in the CEL compiler; load it on first use
     if name == "structural_errors":
         from .crd_validation import structural_errors
 

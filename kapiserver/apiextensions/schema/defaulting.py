@@ -30,11 +30,11 @@ def default(x: Any, s: Structural | None) -> None:
             if prop.has_default and (key not in x or _non_nullable_null(x[key], prop)):
                 x[key] = copy.deepcopy(prop.default)
         for key, value in x.items():
-            prop = s.properties.get(key)
-            if prop is not None:
-                default(value, prop)
+            declared = s.properties.get(key)
+            if declared is not None:
+                default(value, declared)
             elif s.additional is not None:
-                if _non_nullable_null(value, s.additional) and s.additional.has_default:
+                if value is None and not s.additional.nullable and s.additional.has_default:
                     value = x[key] = copy.deepcopy(s.additional.default)
                 default(value, s.additional)
     elif isinstance(x, list) and s.items is not None:

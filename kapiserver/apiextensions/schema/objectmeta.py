@@ -33,7 +33,7 @@ def contains_embedded(s: Structural | None, _seen: dict[int, bool] | None = None
 
 def _children(x: Any, s: Structural, path: field.Path) -> list[tuple[Any, Structural | None, field.Path]]:
     if isinstance(x, dict):
-        out = []
+        out: list[tuple[Any, Structural | None, field.Path]] = []
         for key, value in x.items():
             prop = s.properties.get(key)
             if prop is not None:
@@ -74,9 +74,9 @@ def coerce(x: Any, s: Structural | None, path: field.Path, unknown: list[str]) -
                                  "json: cannot unmarshal " + _json_kind(x["metadata"])
                                  + " into Go value of type v1.ObjectMeta")
     for value, child, child_path in _children(x, s, path):
-        err = coerce(value, child, child_path, unknown)
-        if err is not None:
-            return err
+        child_err = coerce(value, child, child_path, unknown)
+        if child_err is not None:
+            return child_err
     return None
 
 

@@ -131,7 +131,7 @@ def as_resource_root(s: Structural | None) -> Structural:
         return Structural(raw={}, embedded=True)
     if s.embedded:
         return s
-    clone = Structural(**{name: getattr(s, name) for name in Structural.__slots__})  # type: ignore[attr-defined]
+    clone = Structural(**{name: getattr(s, name) for name in Structural.__slots__})
     clone.embedded = True
     return clone
 

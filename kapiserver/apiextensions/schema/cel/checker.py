@@ -49,8 +49,9 @@ class Checker:
         return t.DYN
 
     def check(self, node: Node) -> T:
-        node.type = getattr(self, f"_check_{node.kind}")(node)
-        return node.type
+        result: T = getattr(self, f"_check_{node.kind}")(node)
+        node.type = result
+        return result
 
     def _check_lit(self, node: Node) -> T:
         return {"int": t.INT, "uint": t.UINT, "double": t.DOUBLE, "string": t.STRING, "bytes": t.BYTES,

@@ -67,8 +67,8 @@ def estimate(node: Node) -> tuple[int, int]:
 
 def _macro(node: Node) -> tuple[int, int]:
     if node.value == "bind":
-        init, body = estimate(node.args[0]), estimate(node.args[1])
-        return init[0] + body[0], init[1] + body[1]
+        init, result = estimate(node.args[0]), estimate(node.args[1])
+        return init[0] + result[0], init[1] + result[1]
     assert node.target is not None
     rng = estimate(node.target)
     n = _size(node.target)

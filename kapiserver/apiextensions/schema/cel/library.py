@@ -36,7 +36,7 @@ def box(kind: str, value: str) -> dict[str, str]:
 
 
 def unbox(value: Any) -> str:
-    return value["v"] if isinstance(value, dict) else value
+    return str(value["v"]) if isinstance(value, dict) else str(value)
 
 
 # -- core helpers and optionals ----------------------------------------------------------------
@@ -48,7 +48,7 @@ def _size(value: Any) -> int:
 
 @register("string")
 def _string(value: Any) -> str:
-    return unbox(value) if isinstance(value, dict) else str(value)
+    return str(unbox(value)) if isinstance(value, dict) else str(value)
 
 
 @register("opt_select")
@@ -93,7 +93,7 @@ def _index_of(container: Any, sub: Any, offset: int = 0) -> int:
         return -1
     if offset < 0 or offset > len(container):
         raise ValueError(f"index out of range: {offset}")
-    return container.find(sub, offset)
+    return int(container.find(sub, offset))
 
 
 @register("lastIndexOf")
@@ -104,10 +104,10 @@ def _last_index_of(container: Any, sub: Any, offset: int | None = None) -> int:
                 return i
         return -1
     if offset is None:
-        return container.rfind(sub)
+        return int(container.rfind(sub))
     if offset < 0 or offset > len(container):
         raise ValueError(f"index out of range: {offset}")
-    return container.rfind(sub, 0, offset + len(sub))
+    return int(container.rfind(sub, 0, offset + len(sub)))
 
 
 @register("lowerAscii")

@@ -145,11 +145,11 @@ class _Node:
                 continue
             if result is True:
                 continue
-            err = self._failure(path, obj, compiled, context, budget)
-            if err is None:
+            failure = self._failure(path, obj, compiled, context, budget)
+            if failure is None:
                 return errs
             if compiled.uses_old_self or not unchanged.get():
-                errs.append(err)
+                errs.append(failure)
         return errs
 
     def _failure(self, path: field.Path, obj: Any, compiled: compilation.CompiledRule, context: Any,
@@ -190,7 +190,8 @@ class _Unchanged:
     __slots__ = ("obj", "old", "parent", "value")
 
     def __init__(self, obj: Any, old: Any, parent: Any):
-        self.obj, self.old, self.parent, self.value = obj, old, parent, None
+        self.obj, self.old, self.parent = obj, old, parent
+        self.value: bool | None = None
 
     def get(self) -> bool:
         if self.value is None:
@@ -293,7 +294,7 @@ def _has_rules(s: Structural | None) -> bool:
 
 
 def _build(s: Structural | None, is_root: bool) -> _Node | None:
-    return _Node(s, is_root) if _has_rules(s) else None
+    return _Node(s, is_root) if s is not None and _has_rules(s) else None
 
 
 class Validator:
