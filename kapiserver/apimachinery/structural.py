@@ -12,7 +12,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import definitions
+from . import definitions, quantity
 from .types import Object
 
 _INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
@@ -151,12 +151,16 @@ class _Walker:
             assert node.item is not None
             for key, item in value.items():
                 self.walk(item, node.item, f"{path}[{key}]", go_path, struct)
+                if node.item.kind == "quantity" and item is not None:
+                    value[key] = _canonical_quantity(item)
         elif kind == "list":
             if not isinstance(value, list):
                 raise self.mismatch(value, node, go_path, struct)
             assert node.item is not None
             for index, item in enumerate(value):
                 self.walk(item, node.item, f"{path}[{index}]", go_path, struct)
+                if node.item.kind == "quantity" and item is not None:
+                    value[index] = _canonical_quantity(item)
         elif kind == "string":
             if not isinstance(value, str):
                 raise self.mismatch(value, node, go_path, struct)
@@ -187,8 +191,18 @@ class _Walker:
                     self.unknown.append(child_path)
                 continue
             self.walk(item, child, child_path, f"{go_path}.{key}" if go_path else key, node.struct_name)
+            if child.kind == "quantity" and item is not None:
+                value[key] = _canonical_quantity(item)
         for key in unknown:
             del value[key]
+
+
+def _canonical_quantity(value: Any) -> str:
+    """A Quantity decodes from a string or a number and is stored in canonical form, as Go's does."""
+    try:
+        return quantity.canonical(quantity.from_json(value))
+    except quantity.QuantityError as exc:
+        raise TypeMismatch(str(exc)) from exc
 
 
 def decode_typed(obj: Object, definition: str) -> list[str]:

@@ -53,15 +53,14 @@ class Store:
         self.strategy = strategy or spec.strategy
         self.gr = spec.group_resource
         self.gk = GroupKind(spec.group, spec.kind)
-        self._go_shaped = protobuf.is_encodable(spec.group, spec.version, spec.kind)
 
     def go_shape(self, obj: Object) -> Object:
         """The object as upstream stores it: through its Go struct, which drops empty omitempty
-        fields and writes the ones Go always writes (`status: {}`, `creationTimestamp: null`).
-        A protobuf round trip is exactly that struct round trip, and cheap."""
-        if not self._go_shaped:
-            return obj
-        return protobuf.decode_object(protobuf.encode_object(obj))
+        fields and writes the ones Go always writes (`status: {}`)."""
+        try:
+            return protobuf.go_shaped(obj)
+        except protobuf.ProtobufError as exc:
+            raise errors.bad_request(str(exc)) from exc
 
     def with_strategy(self, strategy: Strategy) -> "Store":
         """The same resource and storage under another strategy (status and other subresources)."""

@@ -22,6 +22,8 @@ bodies are re-serialised compactly by orjson rather than kept byte-for-byte.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .envelope import (
     MAGIC,
     decode_message,
@@ -35,6 +37,19 @@ from .envelope import (
     split_api_version,
 )
 from .wire import ProtobufError
+
+
+
+def go_shaped(obj: dict[str, Any]) -> dict[str, Any]:
+    """obj as Go's struct for its kind would hold it (a protobuf round trip is that struct round
+    trip): empty omitempty fields gone, always-written ones present. Kinds without a protobuf
+    form (custom resources) come back unchanged. Raises ProtobufError for values the struct
+    cannot hold (an unparseable timestamp)."""
+    group, version = split_api_version(str(obj.get("apiVersion", "")))
+    if not is_encodable(group, version, str(obj.get("kind", ""))):
+        return obj
+    return decode_object(encode_object(obj))
+
 
 MEDIA_TYPE = "application/vnd.kubernetes.protobuf"
 STREAM_MEDIA_TYPE = "application/vnd.kubernetes.protobuf;stream=watch"
@@ -50,6 +65,7 @@ __all__ = [
     "encode_message",
     "encode_object",
     "encode_watch_event",
+    "go_shaped",
     "is_encodable",
     "iter_frames",
     "split_api_version",

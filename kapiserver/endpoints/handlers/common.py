@@ -86,9 +86,13 @@ def check_fields(scope: RequestScope, obj: Object, ctx: RequestContext, field_va
     else:
         try:
             unknown = structural.decode_typed(obj, scope.definition)
-        except structural.TypeMismatch as exc:
+            shaped = protobuf.go_shaped(obj)
+        except (structural.TypeMismatch, protobuf.ProtobufError) as exc:
             raise errors.bad_request(f"{kind.kind} in version {field.go_quote(kind.version)} cannot be handled as a "
                                      f"{kind.kind}: {exc}") from exc
+        if shaped is not obj:  # strategies then see what upstream's would: the decoded struct
+            obj.clear()
+            obj.update(shaped)
     if not (unknown or duplicates) or field_validation == "Ignore":
         return
     problems = [f"duplicate field {field.go_quote(path)}" for path in duplicates or ()]
