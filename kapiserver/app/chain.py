@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from kapiserver.aggregator.server import new_aggregator
 from kapiserver.apiextensions.server import new_apiextensions_server
+from kapiserver.controlplane.extra import Extra
 from kapiserver.controlplane.instance import KubeAPIServer
 from kapiserver.server.config import Config
 from kapiserver.server.genericapiserver import GenericAPIServer, NotFound
@@ -13,7 +14,7 @@ from kapiserver.storage.factory import StorageFactory
 
 
 def create_server_chain(config: Config, storage: StorageFactory, resources: ResourceConfig,
-                        event_ttl_seconds: int) -> GenericAPIServer:
+                        event_ttl_seconds: int, extra: Extra | None = None) -> GenericAPIServer:
     apiextensions = new_apiextensions_server(config, NotFound())
-    kube = KubeAPIServer.new(config, apiextensions, storage, resources.resource_enabled, event_ttl_seconds)
+    kube = KubeAPIServer.new(config, apiextensions, storage, resources.resource_enabled, event_ttl_seconds, extra)
     return new_aggregator(config, kube.server)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
+import socket
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,8 +12,10 @@ from pathlib import Path
 from kapiserver.admission.chain import Chain
 from kapiserver.admission.plugins.namespace_lifecycle import NamespaceLifecycle
 from kapiserver.apimachinery.types import Object
+from kapiserver.authentication import serviceaccount_jwt
 from kapiserver.authentication.union import UnionAuthenticator
 from kapiserver.authentication.x509 import X509Authenticator
+from kapiserver.controlplane.extra import Extra
 from kapiserver.options import ServerRunOptions
 from kapiserver.server import certs
 from kapiserver.server.config import Config
@@ -30,6 +34,40 @@ class CompletedConfig:
     service_cluster_ip_ranges: list[str]
     service_node_port_range: str
     event_ttl_seconds: int
+    # The address the `kubernetes` Endpoints advertise (--advertise-address, or a default).
+    public_ip: str = "127.0.0.1"
+    # Signs serviceaccounts/token answers (a key in the data directory).
+    token_issuer: serviceaccount_jwt.JWTTokenGenerator | None = None
+
+
+log = logging.getLogger(__name__)
+
+
+def default_advertise_address(advertise_address: str, bind_address: str, ipv6: bool = False) -> str:
+    """upstream DefaultAdvertiseAddress: the flag, else a specific --bind-address, else the address of
+    the host's default-route interface (127.0.0.1 / ::1 when the host has none)."""
+    if advertise_address:
+        return advertise_address
+    if bind_address not in ("", "0.0.0.0", "::"):
+        return bind_address
+    family, probe = (socket.AF_INET6, "2001:4860:4860::8888") if ipv6 else (socket.AF_INET, "8.8.8.8")
+    try:
+        with socket.socket(family, socket.SOCK_DGRAM) as sock:
+            sock.connect((probe, 53))  # UDP: picks the route's source address, sends nothing
+            chosen = sock.getsockname()[0]
+    except OSError:
+        chosen = ""
+    if not chosen or ipaddress.ip_address(chosen).is_unspecified:
+        log.warning("unable to find a default route: advertising the loopback address")
+        return "::1" if ipv6 else "127.0.0.1"
+    return str(chosen)
+
+
+def control_plane_extra(completed: CompletedConfig) -> Extra:
+    """The control plane's own configuration (upstream CreateKubeAPIServerConfig's Extra)."""
+    return Extra(service_cluster_ip_ranges=tuple(completed.service_cluster_ip_ranges),
+                 service_node_port_range=completed.service_node_port_range, public_ip=completed.public_ip,
+                 token_issuer=completed.token_issuer)
 
 
 def first_service_ip(ranges: list[str]) -> str:
@@ -74,10 +112,14 @@ def build(options: ServerRunOptions) -> CompletedConfig:
     )
     storage = factory.StorageConfig(options.storage["storage_backend"], str(data_dir),
                                     options.storage["etcd_compaction_interval"], options.storage["watch_cache"])
+    primary_v6 = ipaddress.ip_network(ranges[0], strict=False).version == 6
+    signing_key = serviceaccount_jwt.load_or_create_signing_key(data_dir / serviceaccount_jwt.SIGNING_KEY_FILE)
     return CompletedConfig(
         generic=config, storage=storage, resource_config=ResourceConfig(options.api_enablement["runtime_config"]),
         data_dir=data_dir, tls=tls, client_ca_file=client_ca, service_cluster_ip_ranges=ranges,
         service_node_port_range=misc["service_node_port_range"], event_ttl_seconds=int(misc["event_ttl"]),
+        public_ip=default_advertise_address(generic["advertise_address"], serving["bind_address"], primary_v6),
+        token_issuer=serviceaccount_jwt.JWTTokenGenerator(serviceaccount_jwt.DEFAULT_ISSUER, signing_key),
     )
 
 
