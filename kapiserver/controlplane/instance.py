@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kapiserver.registry import (admissionregistration, apiserverinternal, apps, autoscaling, batch,
-                                 certificates, coordination, core, discovery, flowcontrol, networking, node,
-                                 policy, rbac, resource, scheduling, storage_k8s)
+from kapiserver.registry import (admissionregistration, apiserverinternal, apps, authentication,
+                                 authorization, autoscaling, batch, certificates, coordination, core,
+                                 discovery, events, flowcontrol, networking, node, policy, rbac, resource,
+                                 scheduling, storage_k8s)
 from kapiserver.registry.hooks import HookedStorageProvider
 from kapiserver.registry.provider import StorageProvider
 from kapiserver.registry.spec import ResourceSpec
@@ -21,15 +22,22 @@ from kapiserver.storage.interface import Storage
 from kapiserver.registry.core.namespaces import NAMESPACES
 
 from . import bootstrap
+from .extra import Extra
 from .namespace_controller import NamespaceController
+from .services import ServiceNetworking
+from .wiring import Wired, serviceaccounts_with_tokens
 
 ResourceEnabled = Callable[[str, str, str], bool]
 
 
-def storage_providers(event_ttl_seconds: int = core.DEFAULT_EVENT_TTL_SECONDS) -> list[StorageProvider]:
+def storage_providers(event_ttl_seconds: int = core.DEFAULT_EVENT_TTL_SECONDS, extra: Extra | None = None,
+                      wired: Wired | None = None) -> list[StorageProvider]:
+    extra, wired = extra or Extra(), wired or Wired()
     return [
-        core.provider(event_ttl_seconds, policy.PODDISRUPTIONBUDGETS),
+        core.provider(event_ttl_seconds, policy.PODDISRUPTIONBUDGETS, wired.services, wired.serviceaccounts),
         apiserverinternal.provider(),
+        authentication.provider(wired.authenticator),
+        authorization.provider(extra.authorizer),
         autoscaling.provider(),
         batch.provider(),
         certificates.provider(),
@@ -44,6 +52,7 @@ def storage_providers(event_ttl_seconds: int = core.DEFAULT_EVENT_TTL_SECONDS) -
         flowcontrol.provider(),
         apps.provider(),
         admissionregistration.provider(),
+        events.provider(event_ttl_seconds),
         resource.provider(),
     ]
 
@@ -54,21 +63,27 @@ class KubeAPIServer:
 
     @classmethod
     def new(cls, config: Config, delegate: Delegate, storage: StorageFactory, enabled: ResourceEnabled,
-            event_ttl_seconds: int = core.DEFAULT_EVENT_TTL_SECONDS) -> "KubeAPIServer":
+            event_ttl_seconds: int = core.DEFAULT_EVENT_TTL_SECONDS, extra: Extra | None = None) -> "KubeAPIServer":
         server = GenericAPIServer("kube-apiserver", config, delegate)
         instance = cls(server)
-        instance.install_apis(storage, enabled, event_ttl_seconds)
+        extra = extra or Extra()
+        service_networking = ServiceNetworking(storage, extra)
+        wired = Wired(service_networking.spec, serviceaccounts_with_tokens(storage, extra.token_issuer),
+                      config.authenticator)
+        instance.install_apis(storage, enabled, event_ttl_seconds, extra, wired)
         bootstrap.add_hooks(server, storage)
+        service_networking.add_hooks(server, lambda: server.config.secure_port)
         controller = NamespaceController(storage.storage_for(NAMESPACES.key_root), server.discovery)
         server.add_post_start_hook("kapiserver/start-namespace-controller", controller.start)
         server.add_pre_shutdown_hook("kapiserver/start-namespace-controller", controller.stop)
         return instance
 
-    def install_apis(self, storage: StorageFactory, enabled: ResourceEnabled, event_ttl_seconds: int) -> None:
+    def install_apis(self, storage: StorageFactory, enabled: ResourceEnabled, event_ttl_seconds: int,
+                     extra: Extra | None = None, wired: Wired | None = None) -> None:
         def storage_for(spec: ResourceSpec) -> Storage:
             return storage.storage_for(spec.key_root)
 
-        for provider in storage_providers(event_ttl_seconds):
+        for provider in storage_providers(event_ttl_seconds, extra, wired):
             info = provider.new_rest_storage(storage_for, enabled)
             if info is not None:
                 self.server.install_api_groups(info)

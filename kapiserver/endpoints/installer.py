@@ -100,7 +100,8 @@ def api_resource(entry: ResourceEntry, verbs: frozenset[str]) -> dict[str, Any]:
             item["shortNames"] = list(spec.short_names)
         if spec.categories:
             item["categories"] = list(spec.categories)
-        item["storageVersionHash"] = spec.storage_version_hash
+        if spec.stored:
+            item["storageVersionHash"] = spec.storage_version_hash
     return item
 
 

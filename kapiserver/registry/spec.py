@@ -78,6 +78,12 @@ class ResourceSpec:
     # The version objects are stored at when another version of the group owns the storage
     # ("" = this one): discovery's storageVersionHash names it (registry/conversion.py).
     storage_version: str = ""
+    # The group of that storage version when it is another group's (events.k8s.io Events are
+    # core/v1 Events in storage); None = this spec's group.
+    storage_group: str | None = None
+    # False for resources nothing is stored for (access reviews, token reviews): discovery
+    # gives them no storageVersionHash.
+    stored: bool = True
 
     @property
     def api_version(self) -> str:
@@ -114,5 +120,6 @@ class ResourceSpec:
         """upstream discovery.StorageVersionHash: 8 bytes of sha256("<group>/<version>/<kind>"), base64,
         of the storage version."""
         version = self.storage_version or self.version
-        digest = hashlib.sha256(f"{self.group}/{version}/{self.kind}".encode()).digest()
+        group = self.group if self.storage_group is None else self.storage_group
+        digest = hashlib.sha256(f"{group}/{version}/{self.kind}".encode()).digest()
         return base64.b64encode(digest[:8]).decode()

@@ -39,6 +39,7 @@ class PreparedAPIServer:
         self.serving = await serving.start(handler, config.bind_address, config.secure_port, config.ssl_context,
                                            config.max_request_body_bytes, config.shutdown_timeout)
         port = self.serving.port
+        config.secure_port = port  # resolved now (--secure-port 0); post-start hooks may need it
         log.info("Serving securely on %s:%d", config.bind_address, port)
         for hook in _all_hooks(self.server, "post_start_hooks"):
             try:

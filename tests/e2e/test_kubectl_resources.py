@@ -22,11 +22,6 @@ def rows(server: Server, *args: str) -> tuple[list[str], list[dict[str, str]]]:
     return parse_table(server.kubectl("get", *args).stdout)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a ClusterIP Service gets spec.clusterIP/clusterIPs allocated from "
-    "--service-cluster-ip-range (10.0.0.0/24) at create; kapiserver leaves them unset (CLUSTER-IP <none>)",
-)
 def test_service_clusterip(server: Server, ns: str) -> None:
     assert server.kubectl("-n", ns, "create", "service", "clusterip", "web", "--tcp=80:8080").stdout == (
         "service/web created\n"
@@ -58,11 +53,6 @@ def test_headless_service(server: Server, ns: str) -> None:
     assert (row["TYPE"], row["CLUSTER-IP"], row["PORT(S)"]) == ("ClusterIP", "None", "<none>")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kube-apiserver's own controller creates default/kubernetes (ClusterIP "
-    "10.0.0.1, port https 443/TCP, labels component=apiserver provider=kubernetes); kapiserver does not",
-)
 def test_default_kubernetes_service(server: Server) -> None:
     """kube-apiserver itself keeps default/kubernetes at the first IP of the service range."""
     answer = server.request("GET", "/api/v1/namespaces/default/services/kubernetes")

@@ -18,9 +18,12 @@ from .services import services_spec
 
 
 def provider(event_ttl_seconds: int = DEFAULT_EVENT_TTL_SECONDS,
-             disruption_budgets: ResourceSpec | None = None) -> StorageProvider:
+             disruption_budgets: ResourceSpec | None = None, services: ResourceSpec | None = None,
+             serviceaccounts: ResourceSpec | None = None) -> StorageProvider:
     """The core group; events expire after `event_ttl_seconds` (--event-ttl); pods/eviction honours
-    the PodDisruptionBudgets of `disruption_budgets` (the policy group's spec) when given."""
+    the PodDisruptionBudgets of `disruption_budgets` (the policy group's spec) when given.
+    `services` and `serviceaccounts` are the specs the control plane wired to its allocators
+    and token issuer (services_spec(), serviceaccounts_spec()); by default, specs without them."""
     return LegacyStorageProvider((
         CONFIGMAPS,
         ENDPOINTS,
@@ -29,6 +32,6 @@ def provider(event_ttl_seconds: int = DEFAULT_EVENT_TTL_SECONDS,
         NODES,
         PODS,
         SECRETS,
-        SERVICEACCOUNTS,
-        services_spec(),
+        serviceaccounts or SERVICEACCOUNTS,
+        services or services_spec(),
     ), disruption_budgets)

@@ -1,16 +1,23 @@
 """serviceaccounts (upstream pkg/registry/core/serviceaccount, ValidateServiceAccount*).
 
-The `serviceaccounts/token` subresource (TokenRequest) is served by the token issuer, not here.
+The `serviceaccounts/token` subresource (TokenRequest, serviceaccounts_token.py) is served
+when the control plane has a token issuer: `serviceaccounts_spec()` adds it.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
+
 from kapiserver.apimachinery import field, objectmeta
+from kapiserver.apimachinery.schema import GroupVersionKind
 from kapiserver.apimachinery.types import Object
 from kapiserver.registry.rest import RequestContext
-from kapiserver.registry.spec import ResourceSpec
+from kapiserver.registry.spec import ResourceSpec, Subresource
 from kapiserver.registry.strategy import Strategy
 from kapiserver.registry.table import AGE_COLUMN, NAME_COLUMN, Column, Printer, age, name_of
+
+from .serviceaccounts_token import ObjectGetter, TokenIssuer, TokenREST
 
 ENFORCE_MOUNTABLE_SECRETS = "kubernetes.io/enforce-mountable-secrets"
 ENFORCE_MOUNTABLE_SECRETS_WARNING = (f"metadata.annotations[{ENFORCE_MOUNTABLE_SECRETS}]: deprecated in v1.32+; "
@@ -86,3 +93,15 @@ SERVICEACCOUNTS = ResourceSpec(
     namespaced=True, strategy=ServiceAccountStrategy(), short_names=("sa",), return_deleted_object=True,
     printer=Printer((NAME_COLUMN, Column("Secrets", "string", "", SECRETS_DESCRIPTION), AGE_COLUMN), _row),
 )
+
+
+def serviceaccounts_spec(issuer: TokenIssuer | None = None, audiences: Sequence[str] = (),
+                         getters: dict[str, ObjectGetter] | None = None) -> ResourceSpec:
+    """The serviceaccounts spec, with serviceaccounts/token when there is an issuer (upstream
+    installs the subresource only then). `audiences` default to the issuer (--api-audiences)."""
+    if issuer is None:
+        return SERVICEACCOUNTS
+    chosen = list(audiences) or [issuer.issuer]
+    token = Subresource("token", lambda store: TokenREST(store, issuer, chosen, dict(getters or {})),
+                        GroupVersionKind("authentication.k8s.io", "v1", "TokenRequest"))
+    return dataclasses.replace(SERVICEACCOUNTS, subresources=(token,))

@@ -1,9 +1,9 @@
-"""services (upstream pkg/registry/core/service: strategy, storage hooks; SetDefaults_Service).
+"""services (upstream pkg/registry/core/service: strategy, printer; SetDefaults_Service).
 
-A write runs: defaults (on the decoded body) -> prepare (normalize cluster IPs, allocate
-through the `ServiceAllocator` seam, keep status, wipe type-dependent fields) -> validate
--> canonicalize. Cluster IP allocation itself is another module's job: the default
-allocator only settles the IP families.
+A write runs: defaults (on the decoded body) -> the REST's begin hook (services_store:
+normalize cluster IPs, settle the IP families, reserve cluster IPs and node ports through
+the `ServiceAllocator`) -> prepare (keep status, wipe type-dependent fields) -> validate
+-> canonicalize. `services_spec()` wires the cluster's allocator into the spec's REST.
 """
 
 from __future__ import annotations
@@ -18,11 +18,13 @@ from kapiserver.registry.rest import RequestContext
 from kapiserver.registry.spec import ResourceSpec, Subresource
 from kapiserver.registry.strategy import Strategy
 from kapiserver.registry.table import AGE_COLUMN, NAME_COLUMN, Column, Printer, age, name_of
+from kapiserver.storage.interface import Storage
 
 from . import services_prepare as prepare
 from . import services_validation as svc_validation
 from .proxy import ProxyREST
 from .services_alloc import FamilyOnlyAllocator, ServiceAllocator
+from .services_store import EndpointsDeleter, ServiceREST
 
 DEFAULT_CLIENT_IP_AFFINITY_SECONDS = 10800
 _SPEC = field.new_path("spec")
@@ -107,21 +109,13 @@ def warnings_for_service(svc: Object) -> list[str]:
 class ServiceStrategy(Strategy):
     allow_create_on_update = True
 
-    def __init__(self, allocator: ServiceAllocator | None = None):
-        self.allocator: ServiceAllocator = allocator or FamilyOnlyAllocator()
-
     def default(self, obj: Object) -> None:
         default_service(obj)
 
     def prepare_for_create(self, ctx: RequestContext, obj: Object) -> None:
-        prepare.normalize_cluster_ips(obj, None)
-        self.allocator.allocate_create(obj)
         obj["status"] = {"loadBalancer": {}}
 
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
-        prepare.patch_allocated_values(obj, old)
-        prepare.normalize_cluster_ips(obj, old)
-        self.allocator.allocate_update(obj, old)
         obj["status"] = meta.deep_copy(old.get("status") or {"loadBalancer": {}})
         prepare.drop_type_dependent_fields(obj, old)
 
@@ -248,12 +242,16 @@ def _fields(svc: Object) -> dict[str, str]:
     return {"spec.clusterIP": spec.get("clusterIP") or "", "spec.type": spec.get("type") or ""}
 
 
-def services_spec(allocator: ServiceAllocator | None = None) -> ResourceSpec:
-    """The services spec, its strategies sharing one allocator (the IP allocation seam)."""
-    strategy = ServiceStrategy(allocator)
-    status_strategy = ServiceStatusStrategy(strategy.allocator)
-    return dataclasses.replace(SERVICES, strategy=strategy, subresources=(
-        Subresource("proxy", lambda store: ProxyREST("Service")), subresources.status(status_strategy)))
+def services_spec(allocator: ServiceAllocator | None = None, endpoints: EndpointsDeleter | None = None) -> ResourceSpec:
+    """The services spec whose REST reserves through `allocator` (the cluster's cluster-IP and
+    node-port allocators; by default families only) and deletes a deleted Service's
+    `endpoints` (upstream NewREST's arguments)."""
+    chosen: ServiceAllocator = allocator or FamilyOnlyAllocator()
+
+    def rest(spec: ResourceSpec, storage: Storage) -> ServiceREST:
+        return ServiceREST(spec, storage, chosen, endpoints)
+
+    return dataclasses.replace(SERVICES, rest_factory=rest)
 
 
 SERVICES = ResourceSpec(
@@ -262,4 +260,5 @@ SERVICES = ResourceSpec(
     printer=SERVICE_PRINTER, fields=_fields, storage_path="services/specs",
     subresources=(Subresource("proxy", lambda store: ProxyREST("Service")),
                   subresources.status(ServiceStatusStrategy())),
+    rest_factory=lambda spec, storage: ServiceREST(spec, storage, FamilyOnlyAllocator()),
 )

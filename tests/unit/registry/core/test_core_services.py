@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 
 from kapiserver.apimachinery import errors, field
-from kapiserver.registry.core import services, services_prepare, services_validation
-from kapiserver.registry.core.services_alloc import FamilyOnlyAllocator
+from kapiserver.registry.core import services, services_families, services_prepare, services_validation
 from kapiserver.registry.rest import RequestContext
 
 CTX = RequestContext(namespace="ns", api_version="v1")
@@ -25,9 +24,15 @@ def svc(spec: dict[str, Any], name: str = "web", **extra: Any) -> dict[str, Any]
 
 
 def defaulted(spec: dict[str, Any]) -> dict[str, Any]:
+    """Defaults and IP families as a create settles them; what the families step refuses is
+    left for the validation under test to report."""
     obj = svc(spec)
     services.default_service(obj)
-    FamilyOnlyAllocator().allocate_create(obj)
+    services_prepare.normalize_cluster_ips(obj, None)
+    try:
+        services_families.init_ip_family_fields(obj, None, ("IPv4",))
+    except errors.StatusError:
+        pass
     return obj
 
 
@@ -60,15 +65,18 @@ def test_families_settled_without_addresses() -> None:
     obj = defaulted({"ports": [{"port": 80}]})
     assert obj["spec"]["ipFamilies"] == ["IPv4"] and obj["spec"]["ipFamilyPolicy"] == "SingleStack"
     assert "clusterIP" not in obj["spec"]
-    headless = defaulted({"clusterIP": "None", "clusterIPs": ["None"]})
-    assert headless["spec"]["ipFamilies"] == ["IPv4"]
+    headless = defaulted({"clusterIP": "None", "clusterIPs": ["None"], "selector": {"app": "x"}})
+    assert headless["spec"]["ipFamilies"] == ["IPv4"] and headless["spec"]["ipFamilyPolicy"] == "SingleStack"
     assert services_validation.validate_service(headless) == []
+    selectorless = defaulted({"clusterIP": "None", "clusterIPs": ["None"]})  # dual by default, any cluster
+    assert selectorless["spec"]["ipFamilies"] == ["IPv4", "IPv6"]
+    assert selectorless["spec"]["ipFamilyPolicy"] == "RequireDualStack"
 
 
 def test_dual_stack_refused_on_single_stack_cluster() -> None:
     obj = svc({"ipFamilyPolicy": "RequireDualStack", "ipFamilies": ["IPv4", "IPv6"], "ports": [{"port": 80}]})
     with pytest.raises(errors.StatusError) as caught:
-        FamilyOnlyAllocator().allocate_create(obj)
+        services_families.init_ip_family_fields(obj, None, ("IPv4",))
     assert caught.value.status["message"] == (
         'Service "web" is invalid: [spec.ipFamilyPolicy: Invalid value: "RequireDualStack": this cluster is not '
         'configured for dual-stack services, spec.ipFamilies[1]: Invalid value: "IPv6": not configured on this '
@@ -126,7 +134,7 @@ def test_headless_rules_by_type() -> None:
     obj = svc({"type": "NodePort", "clusterIP": "None", "ports": [{"port": 80}]})
     services.default_service(obj)
     services_prepare.normalize_cluster_ips(obj, None)
-    FamilyOnlyAllocator().allocate_create(obj)
+    services_families.init_ip_family_fields(obj, None, ("IPv4",))
     assert messages(services_validation.validate_service(obj)) == [
         'spec.clusterIPs[0]: Invalid value: "None": may not be set to \'None\' for NodePort services']
 
@@ -238,11 +246,16 @@ def test_strategy_create_and_update_flow() -> None:
     strategy = services.ServiceStrategy()
     obj = svc({"ports": [{"port": 80}], "clusterIP": "None"}, status={"loadBalancer": {"ingress": [{"ip": "1.1.1.1"}]}})
     strategy.default(obj)
+    services_prepare.normalize_cluster_ips(obj, None)  # the REST's begin_create, before the strategy
+    services_families.init_ip_family_fields(obj, None, ("IPv4",))
     strategy.prepare_for_create(CTX, obj)
     assert obj["spec"]["clusterIPs"] == ["None"] and obj["status"] == {"loadBalancer": {}}
     assert strategy.validate(CTX, obj) == []
     new = svc({"ports": [{"port": 80}]})
     strategy.default(new)
+    services_prepare.patch_allocated_values(new, obj)
+    services_prepare.normalize_cluster_ips(new, obj)
+    services_families.init_ip_family_fields(new, obj, ("IPv4",))
     strategy.prepare_for_update(CTX, new, obj)
     assert new["spec"]["clusterIP"] == "None" and new["spec"]["clusterIPs"] == ["None"]
     assert strategy.validate_update(CTX, new, obj) == []
