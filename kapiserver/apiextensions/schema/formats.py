@@ -52,7 +52,7 @@ def _email(s: str) -> bool:
 
 def _request_uri(s: str) -> bool:
     """url.ParseRequestURI: an absolute URI (scheme:...) or an absolute path, no fragment."""
-    if not s or any(ord(c) < 0x20 or ord(c) == 0x7F for c in s) or " " in s:
+    if not s or any(ord(c) < 0x20 or ord(c) == 0x7F for c in s):
         return False
     if s.startswith("/"):
         return True

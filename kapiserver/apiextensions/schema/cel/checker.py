@@ -15,6 +15,7 @@ counts code points as CEL requires.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from . import signatures
@@ -36,6 +37,7 @@ class Checker:
     def __init__(self, variables: dict[str, T]):
         self.scopes: list[dict[str, T]] = [dict(variables)]
         self.errors: list[CheckError] = []
+        self.regex_errors: list[str] = []
         self.uses: set[str] = set()
 
     def lookup(self, name: str) -> T | None:
@@ -69,6 +71,11 @@ class Checker:
 
     def _check_select(self, node: Node) -> T:
         assert node.target is not None
+        if node.target.kind == "ident" and f"{node.target.value}.{node.value}" in TYPE_NAMES \
+                and self.lookup(node.target.value) is None:
+            node.kind, node.value = "lit", TYPE_NAMES[f"{node.target.value}.{node.value}"]
+            node.lit_type = "string"
+            return t.TYPE
         target = self.check(node.target)
         optional = node.optional
         if target.kind == "opt" and optional:
@@ -93,16 +100,28 @@ class Checker:
 
     def _check_list(self, node: Node) -> T:
         elem: T | None = None
-        for arg in node.args:
+        for i, arg in enumerate(node.args):
             at = self.check(arg)
+            if i in node.optional_items:
+                if at.kind not in ("opt", "dyn"):
+                    self.fail(arg, f"expected type 'optional_type({at})' but found '{at}'")
+                at = at.elem or t.DYN if at.kind == "opt" else at
+            if elem is not None and t.common_type(elem, at) is None and node.var != "format-args":
+                self.fail(arg, f"expected type '{elem}' but found '{at}'")
             elem = at if elem is None else (t.common_type(elem, at) or t.DYN)
         return t.list_of(elem or t.DYN, len(node.args))
 
     def _check_map(self, node: Node) -> T:
         key: T | None = None
         value: T | None = None
-        for k, v, _ in node.entries:
+        for k, v, optional in node.entries:
             kt, vt = self.check(k), self.check(v)
+            if optional and vt.kind == "opt":
+                vt = vt.elem or t.DYN
+            if key is not None and t.common_type(key, kt) is None:
+                self.fail(k, f"expected type '{key}' but found '{kt}'")
+            if value is not None and t.common_type(value, vt) is None:
+                self.fail(v, f"expected type '{value}' but found '{vt}'")
             key = kt if key is None else (t.common_type(key, kt) or t.DYN)
             value = vt if value is None else (t.common_type(value, vt) or t.DYN)
         return t.map_of(key or t.DYN, value or t.DYN, len(node.entries))
@@ -117,6 +136,15 @@ class Checker:
             return result
         assert node.target is not None
         range_type = self.check(node.target)
+        if name in ("optMap", "optFlatMap"):
+            if range_type.kind not in ("opt", "dyn"):
+                return self.fail(node, f"found no matching overload for '{name}' applied to '{range_type}'")
+            self.scopes.append({node.var: range_type.elem or t.DYN})
+            try:
+                body = self.check(node.args[0])
+            finally:
+                self.scopes.pop()
+            return t.opt_of(body) if name == "optMap" else body
         if range_type.kind == "list":
             var = range_type.elem or t.DYN
         elif range_type.kind == "map":
@@ -128,16 +156,16 @@ class Checker:
                                    "(must be list, map, or dynamic)")
         self.scopes.append({node.var: var})
         try:
-            body = [self.check(arg) for arg in node.args]
+            bodies = [self.check(arg) for arg in node.args]
         finally:
             self.scopes.pop()
         if name in ("all", "exists", "exists_one"):
-            if body[0].kind not in ("bool", "dyn"):
-                self.fail(node.args[0], f"found no matching overload for '_&&_' applied to '(bool, {body[0]})'")
+            if bodies[0].kind not in ("bool", "dyn"):
+                self.fail(node.args[0], f"found no matching overload for '_&&_' applied to '(bool, {bodies[0]})'")
             return t.BOOL
         if name == "filter":
             return t.list_of(var, range_type.max_elements)
-        return t.list_of(body[-1], range_type.max_elements)
+        return t.list_of(bodies[-1], range_type.max_elements)
 
     def _check_call(self, node: Node) -> T:
         name = node.value
@@ -146,8 +174,12 @@ class Checker:
                 and f"{target.value}.{name}" in _QUALIFIED:
             node.value = name = f"{target.value}.{name}"
             node.target = target = None
+        if name == "format" and node.args and node.args[0].kind == "list":
+            node.args[0].var = "format-args"  # string.format's argument list may mix types
         args = [self.check(a) for a in node.args]
         receiver = self.check(target) if target is not None else None
+        if name in ("matches", "find", "findAll"):
+            self._check_regex(node)
         if name.startswith("_") or name in ("@in", "!_", "-_"):
             return self._operator(node, name, args)
         overloads = signatures.FUNCTIONS.get(name)
@@ -165,6 +197,18 @@ class Checker:
         if receiver is not None:
             shown = f"{receiver}.{shown}"
         return self.fail(node, f"found no matching overload for '{name}' applied to '{shown}'")
+
+    def _check_regex(self, node: Node) -> None:
+        pattern_node = node.args[0] if node.target is not None else (node.args[1] if len(node.args) > 1 else None)
+        if pattern_node is None or pattern_node.kind != "lit" or not isinstance(pattern_node.value, str):
+            return
+        problem = regex_error(pattern_node.value)
+        if problem is None:
+            return
+        if node.value == "matches":
+            self.fail(pattern_node, "invalid matches argument")
+        else:
+            self.regex_errors.append(f"error parsing regexp: {problem}")
 
     def _operator(self, node: Node, name: str, args: list[T]) -> T:
         a = args[0]
@@ -218,6 +262,41 @@ class Checker:
         if a.kind == "object" and b.kind in ("string", "dyn"):
             return t.DYN
         return None
+
+
+TYPE_NAMES = {"net.IP": "net.IP", "net.CIDR": "net.CIDR", "kubernetes.URL": "kubernetes.URL",
+              "kubernetes.Quantity": "kubernetes.Quantity", "kubernetes.Semver": "kubernetes.Semver"}
+_OPAQUE_TYPE_NAMES = {"IP": "net.IP", "CIDR": "net.CIDR", "URL": "kubernetes.URL", "Quantity": "kubernetes.Quantity",
+                      "Semver": "kubernetes.Semver", "Format": "kubernetes.NamedFormat"}
+
+
+def regex_error(pattern: str) -> str | None:
+    """Why RE2 (Go's regexp) would reject the pattern, or None."""
+    try:
+        re.compile(pattern)
+    except re.error as err:
+        return _go_regex_message(str(err), pattern)
+    for construct in ("(?=", "(?!", "(?<=", "(?<!", "++", "*+", "?+", "}+"):
+        if construct in pattern:
+            return f"invalid or unsupported Perl syntax: `{construct}`"
+    if re.search(r"\\[1-9]", pattern):
+        return "invalid escape sequence"
+    return None
+
+
+def _go_regex_message(python: str, pattern: str) -> str:
+    """Go's regexp/syntax wording for the errors Python's re reports differently."""
+    if python.startswith("unbalanced parenthesis"):
+        return f"unexpected ): `{pattern}`"
+    if python.startswith("missing ), unterminated subpattern"):
+        return f"missing closing ): `{pattern}`"
+    if python.startswith("unterminated character set"):
+        return f"missing closing ]: `{pattern[pattern.rfind('['):]}`"
+    if python.startswith("nothing to repeat"):
+        return f"missing argument to repetition operator: `{pattern[-1:]}`"
+    if python.startswith("multiple repeat"):
+        return "invalid nested repetition operator"
+    return python
 
 
 _QUALIFIED = frozenset({"optional.of", "optional.none", "optional.ofNonZeroValue", "strings.quote", "sets.contains",
@@ -288,7 +367,7 @@ _INFIX = {"_==_": "==", "_!=_": "!=", "_<_": "<", "_<=_": "<=", "_>_": ">", "_>=
 
 
 def _quote(text: str) -> str:
-    return json.dumps(text)
+    return json.dumps(text, ensure_ascii=False)
 
 
 def emit(node: Node) -> str:
@@ -309,12 +388,26 @@ def emit(node: Node) -> str:
             return f"{target}[{_quote(real)}]"
         return f"{target}.{real}"
     if kind == "list":
-        return "[" + ", ".join(emit(a) for a in node.args) + "]"
+        items = "[" + ", ".join(emit(a) for a in node.args) + "]"
+        if not node.optional_items:
+            return items
+        flags = "[" + ", ".join("true" if i in node.optional_items else "false" for i in range(len(node.args))) + "]"
+        return f"k8s_opt_list({items}, {flags})"
     if kind == "map":
+        if any(optional for _, _, optional in node.entries):
+            entries = ", ".join(f"[{emit(k)}, {emit(v)}, {'true' if o else 'false'}]" for k, v, o in node.entries)
+            return f"k8s_opt_map([{entries}])"
         return "{" + ", ".join(f"{emit(k)}: {emit(v)}" for k, v, _ in node.entries) + "}"
     if kind == "macro":
         if node.value == "bind":
             return f"[{emit(node.args[0])}].map({node.var}, {emit(node.args[1])})[0]"
+        if node.value in ("optMap", "optFlatMap"):
+            assert node.target is not None
+            opt = emit(node.target)
+            mapped = f"[{opt}.value()].map({node.var}, {emit(node.args[0])})[0]"
+            if node.value == "optMap":
+                mapped = f"optional.of({mapped})"
+            return f"({opt}.hasValue() ? {mapped} : optional.none())"
         assert node.target is not None
         return f"{emit(node.target)}.{node.value}({node.var}, " + ", ".join(emit(a) for a in node.args) + ")"
     return _emit_call(node)
@@ -358,6 +451,9 @@ def _emit_call(node: Node) -> str:
         subject = node.target if node.target is not None else node.args[0]
         if subject.type is not None and subject.type.kind in ("string", "dyn"):
             return f"k8s_size({target if target is not None else args[0]})"
+    if name == "type" and node.args and node.args[0].type is not None \
+            and node.args[0].type.kind in _OPAQUE_TYPE_NAMES:
+        return _quote(_OPAQUE_TYPE_NAMES[node.args[0].type.kind])
     if name == "string" and node.args and node.args[0].type is not None \
             and node.args[0].type.kind in ("IP", "CIDR", "dyn"):
         return f"k8s_string({args[0]})"
@@ -370,10 +466,11 @@ def _emit_call(node: Node) -> str:
     return f"{flat}(" + ", ".join(all_args) + ")"
 
 
-def check(root: Node, variables: dict[str, T]) -> tuple[T, list[CheckError], set[str]]:
+def check(root: Node, variables: dict[str, T]) -> tuple[T, list[CheckError], set[str], list[str]]:
+    """The rule's type, its errors, the variables it uses, and constant regexes RE2 would reject."""
     checker = Checker(variables)
     result = checker.check(root)
-    return result, checker.errors, checker.uses
+    return result, checker.errors, checker.uses, checker.regex_errors
 
 
 def describe_value(value: Any) -> str:

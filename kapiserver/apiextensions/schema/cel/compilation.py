@@ -42,15 +42,16 @@ class CompiledRule:
     message_source: str = ""
 
 
-def _parse_and_check(src: str, variables: dict[str, t.T]) -> tuple[parser.Node | None, t.T | None, set[str], str]:
+def _parse_and_check(src: str, variables: dict[str, t.T]
+                     ) -> tuple[parser.Node | None, t.T | None, set[str], str, list[str]]:
     try:
         root = parser.parse(src)
     except parser.ParseError as err:
-        return None, None, set(), parser.format_error(src, err.offset, err.message)
-    result, errors, uses = checker.check(root, variables)
+        return None, None, set(), parser.format_error(src, err.offset, err.message), []
+    result, errors, uses, regex_errors = checker.check(root, variables)
     if errors:
-        return None, None, uses, "\n".join(parser.format_error(src, e.offset, e.message) for e in errors)
-    return root, result, uses, ""
+        return None, None, uses, "\n".join(parser.format_error(src, e.offset, e.message) for e in errors), []
+    return root, result, uses, "", regex_errors
 
 
 def compile_rules(s: Structural, is_root: bool) -> tuple[list[CompiledRule], str]:
@@ -71,7 +72,7 @@ def _compile_rule(s: Structural, rule: dict[str, Any], self_type: t.T, max_cardi
         return out
     old_type = t.opt_of(self_type) if rule.get("optionalOldSelf") else self_type
     variables = {"self": self_type, "oldSelf": old_type}
-    root, result, uses, error = _parse_and_check(src, variables)
+    root, result, uses, error, regex_errors = _parse_and_check(src, variables)
     if root is None or result is None:
         out.error = ("Invalid", "compilation failed: " + error)
         return out
@@ -79,6 +80,9 @@ def _compile_rule(s: Structural, rule: dict[str, Any], self_type: t.T, max_cardi
         out.error = ("Invalid", "cel expression must evaluate to a bool")
         return out
     out.uses_old_self = "oldSelf" in uses
+    if regex_errors:
+        out.error = ("Invalid", f"program instantiation failed: {regex_errors[0]}")
+        return out
     out.source = checker.emit(root)
     try:
         out.program = cel.compile(out.source)
@@ -90,7 +94,7 @@ def _compile_rule(s: Structural, rule: dict[str, Any], self_type: t.T, max_cardi
     out.plan = cost.runtime_plan(root)
     message_src = rule.get("messageExpression") or ""
     if message_src:
-        mroot, mresult, _, merror = _parse_and_check(message_src, variables)
+        mroot, mresult, _, merror, _ = _parse_and_check(message_src, variables)
         if mroot is None or mresult is None:
             out.message_error = "messageExpression compilation failed: " + merror
         elif mresult.kind != "string":

@@ -11,6 +11,7 @@ A function raises ValueError with upstream's message when upstream's returns an 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
@@ -73,6 +74,28 @@ def _opt_index(target: Any, key: Any) -> Any:
     if isinstance(target, list) and isinstance(key, int) and 0 <= key < len(target):
         return cel.OptionalValue.of(target[key])
     return cel.OptionalValue.none()
+
+
+@register("opt_list")
+def _opt_list(items: list[Any], optional: list[bool]) -> list[Any]:
+    out = []
+    for item, is_optional in zip(items, optional, strict=True):
+        if not is_optional:
+            out.append(item)
+        elif item.has_value():
+            out.append(item.value())
+    return out
+
+
+@register("opt_map")
+def _opt_map(entries: list[list[Any]]) -> dict[Any, Any]:
+    out = {}
+    for key, value, is_optional in entries:
+        if not is_optional:
+            out[key] = value
+        elif value.has_value():
+            out[key] = value.value()
+    return out
 
 
 # -- extended strings (cel-go ext.Strings, version 2) ------------------------------------------
@@ -187,15 +210,33 @@ def _format(fmt: str, args: list[Any]) -> str:
         if verb == "f":
             precision = int(m.group(1)[1:]) if m.group(1) else 6
             return f"{float(value):.{precision}f}"
+        if verb == "o":
+            return format(int(value), "o")
+        if verb == "b":
+            return format(int(value), "b")
+        if verb == "e":
+            mantissa, _, exp = f"{float(value):.{int(m.group(1)[1:]) if m.group(1) else 6}e}".partition("e")
+            sup = str.maketrans("0123456789-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺")
+            exp_num = int(exp)
+            return f"{mantissa}×10{'⁻' if exp_num < 0 else ''}{format(abs(exp_num), '02d').translate(sup)}"
         if verb in "xX":
             text = value.hex() if isinstance(value, bytes) else format(value, "x") if isinstance(value, int) \
                 else str(value).encode().hex()
             return text.upper() if verb == "X" else text
         if isinstance(value, bool):
             return "true" if value else "false"
+        if isinstance(value, dt.timedelta):
+            return _go_duration_seconds(value)
+        if isinstance(value, dt.datetime):
+            return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
         return unbox(value) if isinstance(value, dict) and "@k8s" in value else str(value)
 
     return re.sub(r"%(\.\d+)?([sdfexXbo%])", sub, fmt)
+
+
+def _go_duration_seconds(value: dt.timedelta) -> str:
+    seconds = value.total_seconds()
+    return f"{int(seconds)}s" if seconds == int(seconds) else f"{seconds:g}s"
 
 
 # -- sets, lists, regex ----------------------------------------------------------------------------

@@ -78,14 +78,19 @@ def _compare(a: Any, b: Any) -> int:
 
 # -- named formats -----------------------------------------------------------------------------------
 
+def _mask_trailing_dash(name: str) -> str:
+    """A prefix (generateName) may end in a dash: random characters follow it."""
+    return name[:-1] + "a" if len(name) > 1 and name.endswith("-") else name
+
+
 _NAMED: dict[str, Callable[[str], list[str]]] = {
     "dns1123Label": validation.is_dns1123_label,
     "dns1123Subdomain": validation.is_dns1123_subdomain,
     "dns1035Label": validation.is_dns1035_label,
     "qualifiedName": validation.is_qualified_name,
-    "dns1123LabelPrefix": lambda s: validation.is_dns1123_label(s.rstrip("-") or s),
-    "dns1123SubdomainPrefix": lambda s: validation.is_dns1123_subdomain(s.rstrip("-") or s),
-    "dns1035LabelPrefix": lambda s: validation.is_dns1035_label(s.rstrip("-") or s),
+    "dns1123LabelPrefix": lambda s: validation.is_dns1123_label(_mask_trailing_dash(s)),
+    "dns1123SubdomainPrefix": lambda s: validation.is_dns1123_subdomain(_mask_trailing_dash(s)),
+    "dns1035LabelPrefix": lambda s: validation.is_dns1035_label(_mask_trailing_dash(s)),
     "labelValue": validation.is_valid_label_value if hasattr(validation, "is_valid_label_value") else (lambda s: []),
     "uri": lambda s: [] if formats.check("uri")(s) else ["invalid URI"],  # type: ignore[misc]
     "uuid": lambda s: [] if formats.check("uuid")(s) else ["does not match the UUID format"],  # type: ignore[misc]

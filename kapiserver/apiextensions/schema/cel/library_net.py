@@ -39,7 +39,7 @@ def _port(u: Any) -> str:
 
 
 FUNCTIONS["k8s_getPort"] = _port
-FUNCTIONS["k8s_getEscapedPath"] = lambda u: _split_url(u).path
+FUNCTIONS["k8s_getEscapedPath"] = lambda u: urllib.parse.quote(_split_url(u).path, safe="/!$&'()*+,;=:@%~-._")
 FUNCTIONS["k8s_getQuery"] = lambda u: urllib.parse.parse_qs(_split_url(u).query, keep_blank_values=True)
 
 

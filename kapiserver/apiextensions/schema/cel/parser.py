@@ -39,6 +39,8 @@ class Node:
     test_only: bool = False
     var: str = ""
     entries: list[tuple[Node, Node, bool]] = field(default_factory=list)
+    optional_items: tuple[int, ...] = ()
+    """list: the indices of `?elem` entries."""
     type: Any = None
     """Filled in by the checker."""
     id: int = 0
@@ -54,7 +56,7 @@ _TOKEN = re.compile(r"""
 
 _RESERVED = frozenset(["as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"])
 _MACROS = {("has", False): 1, ("all", True): 2, ("exists", True): 2, ("exists_one", True): 2, ("map", True): (2, 3),
-           ("filter", True): 2, ("bind", True): 3}
+           ("filter", True): 2, ("bind", True): 3, ("optMap", True): 2, ("optFlatMap", True): 2}
 _ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\", "'": "'",
             '"': '"', "`": "`", "?": "?"}
 
@@ -205,6 +207,8 @@ class Parser:
                 ikind, name, ioff = self.peek()
                 if ikind != "ident":
                     raise ParseError(f"Syntax error: no viable alternative at input '.{name}'", ioff)
+                if name in ("true", "false", "null") or name in _RESERVED:
+                    raise ParseError(f"Syntax error: mismatched input '{name}' expecting IDENTIFIER", ioff)
                 self.i += 1
                 if value == "." and self.accept("("):
                     args = self.expr_list(")")
@@ -271,12 +275,27 @@ class Parser:
             self.expect(")")
             return inner
         if kind == "op" and value == "[":
-            return self.node("list", off, args=self.expr_list("]"))
+            return self.list_literal(off)
         if kind == "op" and value == "{":
             return self.map_literal(off)
         found = "<EOF>" if kind == "eof" else value
         raise ParseError(f"Syntax error: mismatched input '{found}' expecting {{'[', '{{', '(', '.', '-', '!', "
                          "'true', 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, BYTES, IDENTIFIER}", off)
+
+    def list_literal(self, off: int) -> Node:
+        items: list[Node] = []
+        optional: list[int] = []
+        if not self.accept("]"):
+            while True:
+                if self.accept("?"):
+                    optional.append(len(items))
+                items.append(self.expr())
+                if self.accept("]"):
+                    break
+                self.expect(",")
+                if self.accept("]"):
+                    break
+        return self.node("list", off, args=items, optional_items=tuple(optional))
 
     def map_literal(self, off: int) -> Node:
         entries: list[tuple[Node, Node, bool]] = []
