@@ -15,6 +15,6 @@ from kapiserver.storage.factory import StorageFactory
 
 def create_server_chain(config: Config, storage: StorageFactory, resources: ResourceConfig,
                         event_ttl_seconds: int, extra: Extra | None = None) -> GenericAPIServer:
-    apiextensions = new_apiextensions_server(config, NotFound())
+    apiextensions = new_apiextensions_server(config, NotFound(), storage.storage_for, resources.resource_enabled)
     kube = KubeAPIServer.new(config, apiextensions, storage, resources.resource_enabled, event_ttl_seconds, extra)
     return new_aggregator(config, kube.server)
