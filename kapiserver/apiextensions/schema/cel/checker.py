@@ -1,22 +1,16 @@
-"""Type-checking a parsed rule against its schema, and writing it out for the evaluator.
+"""Type-checking a parsed rule against its schema.
 
 cel-go checks every rule when the CRD is written: a field the schema does not declare is
 `undefined field 'x'`, a call no overload accepts is `found no matching overload for ...`,
 a name nobody declared is `undeclared reference to 'x' (in container '')`. The checker
 does the same over parser.Node trees, annotating each node with its type.
 
-`emit` then renders the checked tree as source for the Rust evaluator, rewriting what it
-does not know: escaped property names become index expressions on the real key, `a.?b`
-and `a[?i]` and every Kubernetes library function become calls to functions library.py
-registers (prefixed `k8s_`), `cel.bind` becomes a one-element map, and size() of strings
-counts code points as CEL requires.
+emit.py then writes the checked tree out for the evaluator.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Any
 
 from . import signatures
 from . import types as t
@@ -146,15 +140,15 @@ class Checker:
                 self.scopes.pop()
             return t.opt_of(body) if name == "optMap" else body
         if range_type.kind == "list":
-            var = range_type.elem or t.DYN
+            var, var2 = (t.INT, range_type.elem or t.DYN) if node.var2 else (range_type.elem or t.DYN, t.DYN)
         elif range_type.kind == "map":
-            var = range_type.key or t.DYN
+            var, var2 = range_type.key or t.DYN, range_type.elem or t.DYN
         elif range_type.kind == "dyn":
-            var = t.DYN
+            var, var2 = t.DYN, t.DYN
         else:
             return self.fail(node, f"expression of type '{range_type}' cannot be range of a comprehension "
                                    "(must be list, map, or dynamic)")
-        self.scopes.append({node.var: var})
+        self.scopes.append({node.var: var, node.var2: var2} if node.var2 else {node.var: var})
         try:
             bodies = [self.check(arg) for arg in node.args]
         finally:
@@ -163,8 +157,10 @@ class Checker:
             if bodies[0].kind not in ("bool", "dyn"):
                 self.fail(node.args[0], f"found no matching overload for '_&&_' applied to '(bool, {bodies[0]})'")
             return t.BOOL
-        if name == "filter":
+        if name in ("filter", "sortBy"):
             return t.list_of(var, range_type.max_elements)
+        if name == "transformMap":
+            return t.map_of(var, bodies[-1], range_type.max_elements)
         return t.list_of(bodies[-1], range_type.max_elements)
 
     def _check_call(self, node: Node) -> T:
@@ -266,8 +262,6 @@ class Checker:
 
 TYPE_NAMES = {"net.IP": "net.IP", "net.CIDR": "net.CIDR", "kubernetes.URL": "kubernetes.URL",
               "kubernetes.Quantity": "kubernetes.Quantity", "kubernetes.Semver": "kubernetes.Semver"}
-_OPAQUE_TYPE_NAMES = {"IP": "net.IP", "CIDR": "net.CIDR", "URL": "kubernetes.URL", "Quantity": "kubernetes.Quantity",
-                      "Semver": "kubernetes.Semver", "Format": "kubernetes.NamedFormat"}
 
 
 def regex_error(pattern: str) -> str | None:
@@ -300,6 +294,7 @@ def _go_regex_message(python: str, pattern: str) -> str:
 
 
 _QUALIFIED = frozenset({"optional.of", "optional.none", "optional.ofNonZeroValue", "strings.quote", "sets.contains",
+                        "lists.range",
                         "sets.equivalent", "sets.intersects", "ip.isCanonical", "cel.bind"} |
                        {f"format.{n}" for n in ("named", "dns1123Label", "dns1123Subdomain", "dns1035Label",
                                                 "qualifiedName", "dns1123LabelPrefix", "dns1123SubdomainPrefix",
@@ -360,118 +355,8 @@ def _subst(result: T, bindings: dict[str, T]) -> T:
     return result
 
 
-# -- emitting source for the evaluator ------------------------------------------------------
-
-_INFIX = {"_==_": "==", "_!=_": "!=", "_<_": "<", "_<=_": "<=", "_>_": ">", "_>=_": ">=", "_+_": "+", "_-_": "-",
-          "_*_": "*", "_/_": "/", "_%_": "%", "_&&_": "&&", "_||_": "||", "@in": "in"}
-
-
-def _quote(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
-
-
-def emit(node: Node) -> str:
-    kind = node.kind
-    if kind == "lit":
-        return _emit_lit(node)
-    if kind == "ident":
-        return str(node.value)
-    if kind == "select":
-        assert node.target is not None
-        target = emit(node.target)
-        real = node.var or node.value
-        if node.optional:
-            return f"k8s_opt_select({target}, {_quote(real)})"
-        if node.test_only:
-            return f"({_quote(real)} in {target})" if real != node.value else f"has({target}.{real})"
-        if real != node.value:
-            return f"{target}[{_quote(real)}]"
-        return f"{target}.{real}"
-    if kind == "list":
-        items = "[" + ", ".join(emit(a) for a in node.args) + "]"
-        if not node.optional_items:
-            return items
-        flags = "[" + ", ".join("true" if i in node.optional_items else "false" for i in range(len(node.args))) + "]"
-        return f"k8s_opt_list({items}, {flags})"
-    if kind == "map":
-        if any(optional for _, _, optional in node.entries):
-            entries = ", ".join(f"[{emit(k)}, {emit(v)}, {'true' if o else 'false'}]" for k, v, o in node.entries)
-            return f"k8s_opt_map([{entries}])"
-        return "{" + ", ".join(f"{emit(k)}: {emit(v)}" for k, v, _ in node.entries) + "}"
-    if kind == "macro":
-        if node.value == "bind":
-            return f"[{emit(node.args[0])}].map({node.var}, {emit(node.args[1])})[0]"
-        if node.value in ("optMap", "optFlatMap"):
-            assert node.target is not None
-            opt = emit(node.target)
-            mapped = f"[{opt}.value()].map({node.var}, {emit(node.args[0])})[0]"
-            if node.value == "optMap":
-                mapped = f"optional.of({mapped})"
-            return f"({opt}.hasValue() ? {mapped} : optional.none())"
-        assert node.target is not None
-        return f"{emit(node.target)}.{node.value}({node.var}, " + ", ".join(emit(a) for a in node.args) + ")"
-    return _emit_call(node)
-
-
-def _emit_lit(node: Node) -> str:
-    value, lt = node.value, node.lit_type
-    if lt == "string":
-        return _quote(value)
-    if lt == "bytes":
-        return 'b"' + "".join(f"\\x{b:02x}" for b in value) + '"'
-    if lt == "bool":
-        return "true" if value else "false"
-    if lt == "null":
-        return "null"
-    if lt == "uint":
-        return f"{value}u"
-    if lt == "double":
-        text = repr(value)
-        return text if any(c in text for c in ".en") else text + ".0"
-    return str(value)
-
-
-def _emit_call(node: Node) -> str:
-    name = node.value
-    args = [emit(a) for a in node.args]
-    if name in _INFIX:
-        return f"({args[0]} {_INFIX[name]} {args[1]})"
-    if name == "!_":
-        return f"!{args[0]}"
-    if name == "-_":
-        return f"-{args[0]}"
-    if name == "_?_:_":
-        return f"({args[0]} ? {args[1]} : {args[2]})"
-    if name == "_[_]":
-        if node.optional or node.args[0].type is not None and node.args[0].type.kind == "opt":
-            return f"k8s_opt_index({args[0]}, {args[1]})"
-        return f"{args[0]}[{args[1]}]"
-    target = emit(node.target) if node.target is not None else None
-    if name == "size":
-        subject = node.target if node.target is not None else node.args[0]
-        if subject.type is not None and subject.type.kind in ("string", "dyn"):
-            return f"k8s_size({target if target is not None else args[0]})"
-    if name == "type" and node.args and node.args[0].type is not None \
-            and node.args[0].type.kind in _OPAQUE_TYPE_NAMES:
-        return _quote(_OPAQUE_TYPE_NAMES[node.args[0].type.kind])
-    if name == "string" and node.args and node.args[0].type is not None \
-            and node.args[0].type.kind in ("IP", "CIDR", "dyn"):
-        return f"k8s_string({args[0]})"
-    if name in signatures.BUILTIN:
-        if target is not None:
-            return f"{target}.{name}(" + ", ".join(args) + ")"
-        return f"{name}(" + ", ".join(args) + ")"
-    flat = "k8s_" + name.replace(".", "_")
-    all_args = ([target] if target is not None else []) + args
-    return f"{flat}(" + ", ".join(all_args) + ")"
-
-
 def check(root: Node, variables: dict[str, T]) -> tuple[T, list[CheckError], set[str], list[str]]:
     """The rule's type, its errors, the variables it uses, and constant regexes RE2 would reject."""
     checker = Checker(variables)
     result = checker.check(root)
     return result, checker.errors, checker.uses, checker.regex_errors
-
-
-def describe_value(value: Any) -> str:
-    return str(value)

@@ -16,7 +16,7 @@ from typing import Any
 import cel
 
 from ..structural import Structural
-from . import checker, cost, parser
+from . import checker, cost, emit, parser
 from . import types as t
 
 ESTIMATED_COST_LIMIT = 10_000_000  # StaticEstimatedCostLimit, per expression
@@ -83,7 +83,7 @@ def _compile_rule(s: Structural, rule: dict[str, Any], self_type: t.T, max_cardi
     if regex_errors:
         out.error = ("Invalid", f"program instantiation failed: {regex_errors[0]}")
         return out
-    out.source = checker.emit(root)
+    out.source = emit.emit(root)
     try:
         out.program = cel.compile(out.source)
     except ValueError as err:
@@ -100,7 +100,7 @@ def _compile_rule(s: Structural, rule: dict[str, Any], self_type: t.T, max_cardi
         elif mresult.kind != "string":
             out.message_error = "messageExpression must evaluate to a string"
         else:
-            out.message_source = checker.emit(mroot)
+            out.message_source = emit.emit(mroot)
             out.message_program = cel.compile(out.message_source)
             out.message_max_cost = cost.estimate(mroot)[1]
             out.message_plan = cost.runtime_plan(mroot)

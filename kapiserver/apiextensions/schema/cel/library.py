@@ -192,7 +192,7 @@ def _quote(s: str) -> str:
 
 
 @register("reverse")
-def _reverse(s: str) -> str:
+def _reverse(s: Any) -> Any:
     return s[::-1]
 
 
@@ -288,6 +288,79 @@ def _max(items: list[Any]) -> Any:
     if not items:
         raise ValueError("max(list) called on empty list")
     return max(items, key=_sort_key)
+
+
+# -- ext lists (cel-go ext.Lists version 3) and two-variable comprehension helpers ------------
+
+@register("lists.range")
+def _range(n: int) -> list[int]:
+    return list(range(n))
+
+
+@register("slice")
+def _slice(items: list[Any], start: int, end: int) -> list[Any]:
+    if start < 0 or end < 0:
+        raise ValueError(f"cannot slice({start}, {end}), negative indexes not supported")
+    if start > end:
+        raise ValueError(f"cannot slice({start}, {end}), start index must be less than or equal to end index")
+    if end > len(items):
+        raise ValueError(f"cannot slice({start}, {end}), list is length {len(items)}")
+    return items[start:end]
+
+
+@register("flatten")
+def _flatten(items: list[Any], depth: int = 1) -> list[Any]:
+    if depth < 0:
+        raise ValueError("level must be non-negative")
+    out: list[Any] = []
+    for item in items:
+        if isinstance(item, list) and depth > 0:
+            out.extend(_flatten(item, depth - 1))
+        else:
+            out.append(item)
+    return out
+
+
+@register("sort")
+def _sort(items: list[Any]) -> list[Any]:
+    return sorted(items, key=_sort_key)
+
+
+@register("sort_by")
+def _sort_by(items: list[Any], keys: list[Any]) -> list[Any]:
+    order = sorted(range(len(items)), key=lambda i: _sort_key(keys[i]))
+    return [items[i] for i in order]
+
+
+@register("distinct")
+def _distinct(items: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for item in items:
+        if not any(item == seen and type(item) is type(seen) for seen in out):
+            out.append(item)
+    return out
+
+
+@register("first")
+def _first(items: list[Any]) -> Any:
+    return cel.OptionalValue.of(items[0]) if items else cel.OptionalValue.none()
+
+
+@register("last")
+def _last(items: list[Any]) -> Any:
+    return cel.OptionalValue.of(items[-1]) if items else cel.OptionalValue.none()
+
+
+@register("entries")
+def _entries(value: Any) -> list[list[Any]]:
+    if isinstance(value, dict):
+        return [[k, v] for k, v in value.items()]
+    return [[i, v] for i, v in enumerate(value)]
+
+
+@register("to_map")
+def _to_map(pairs: list[list[Any]]) -> dict[Any, Any]:
+    return {k: v for k, v in pairs}
 
 
 @register("find")

@@ -38,6 +38,8 @@ class Node:
     optional: bool = False
     test_only: bool = False
     var: str = ""
+    var2: str = ""
+    """The second variable of a two-variable comprehension (all(k, v, ...), transformMap, ...)."""
     entries: list[tuple[Node, Node, bool]] = field(default_factory=list)
     optional_items: tuple[int, ...] = ()
     """list: the indices of `?elem` entries."""
@@ -56,7 +58,10 @@ _TOKEN = re.compile(r"""
 
 _RESERVED = frozenset(["as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"])
 _MACROS = {("has", False): 1, ("all", True): 2, ("exists", True): 2, ("exists_one", True): 2, ("map", True): (2, 3),
-           ("filter", True): 2, ("bind", True): 3, ("optMap", True): 2, ("optFlatMap", True): 2}
+           ("filter", True): 2, ("bind", True): 3, ("optMap", True): 2, ("optFlatMap", True): 2,
+           ("sortBy", True): 2}
+_TWO_VAR = {"all": (3,), "exists": (3,), "exists_one": (3,), "existsOne": (3,), "transformList": (3, 4),
+            "transformMap": (3, 4)}
 _ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\", "'": "'",
             '"': '"', "`": "`", "?": "?"}
 
@@ -224,6 +229,11 @@ class Parser:
                 return operand
 
     def call(self, name: str, args: list[Node], target: Node | None, off: int) -> Node:
+        if target is not None and len(args) in _TWO_VAR.get(name, ()):
+            if args[0].kind != "ident" or args[1].kind != "ident":
+                raise ParseError("argument is not an identifier", args[0].offset)
+            return self.node("macro", off, value="exists_one" if name == "existsOne" else name, target=target,
+                             var=args[0].value, var2=args[1].value, args=args[2:])
         arity = _MACROS.get((name, target is not None))
         if arity is not None and (len(args) == arity or (isinstance(arity, tuple) and len(args) in arity)):
             if name == "has":

@@ -65,6 +65,9 @@ format.qualifiedName()->Format format.dns1123LabelPrefix()->Format format.dns112
 format.dns1035LabelPrefix()->Format format.labelValue()->Format format.uri()->Format format.uuid()->Format
 format.byte()->Format format.date()->Format format.datetime()->Format
 semver(string)->Semver semver(string,bool)->Semver isSemver(string)->bool isSemver(string,bool)->bool
+lists.range(int)->list<int> list<A>.reverse()->list<A> list<A>.slice(int,int)->list<A>
+list<list<A>>.flatten()->list<A> list<dyn>.flatten()->list<dyn> list<dyn>.flatten(int)->list<dyn>
+list<A>.sort()->list<A> list<A>.distinct()->list<A> list<A>.first()->opt<A> list<A>.last()->opt<A>
 Semver.major()->int Semver.minor()->int Semver.patch()->int Semver.isLessThan(Semver)->bool
 Semver.isGreaterThan(Semver)->bool Semver.compareTo(Semver)->int
 """
@@ -74,7 +77,7 @@ BUILTIN = frozenset(("contains", "startsWith", "endsWith", "matches", "int", "ui
                      "getDayOfMonth", "getDate", "getDayOfWeek", "getHours", "getMinutes", "getSeconds",
                      "getMilliseconds", "optional.of", "optional.ofNonZeroValue", "optional.none", "hasValue",
                      "value", "orValue", "or"))
-NAMESPACES = frozenset(("optional", "strings", "sets", "format", "ip"))
+NAMESPACES = frozenset(("optional", "strings", "sets", "format", "ip", "lists"))
 
 
 def _parse_type(text: str) -> T:

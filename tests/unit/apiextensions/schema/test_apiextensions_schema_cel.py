@@ -171,3 +171,15 @@ def test_per_call_cost_limit():
 def test_nested_comprehension_on_small_lists_is_cheap():
     props = {"l": {"type": "array", "items": {"type": "integer"}}}
     assert rule_errors("self.l.all(x, self.l.all(y, x + y > -1))", props, {"l": [1, 2, 3]}) == []
+
+
+TWO_VARIABLE = [
+    "{'a': 1, 'b': 2}.all(k, v, v > 0 && k.size() == 1)", "[1, 2].exists(i, v, i == 1 && v == 2)",
+    "[1, 2, 3].existsOne(i, v, v == 2)", "[1, 2].transformList(i, v, v * 10) == [10, 20]",
+    "[1, 2, 3].transformList(i, v, v > 1, v) == [2, 3]", "{'a': 1}.transformMap(k, v, v + 1) == {'a': 2}",
+]
+
+
+@pytest.mark.parametrize("expr", TWO_VARIABLE)
+def test_two_variable_comprehensions(expr):
+    assert rule_errors(expr) == []
