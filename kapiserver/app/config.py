@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kapiserver.admission.chain import Chain
+from kapiserver.admission.plugins.default_toleration_seconds import DefaultTolerationSeconds
 from kapiserver.admission.plugins.namespace_lifecycle import NamespaceLifecycle
+from kapiserver.admission.plugins.priority import Priority
 from kapiserver.apimachinery.types import Object
 from kapiserver.authentication import serviceaccount_jwt
 from kapiserver.authentication.union import UnionAuthenticator
@@ -21,6 +23,7 @@ from kapiserver.server import certs
 from kapiserver.server.config import Config
 from kapiserver.server.resource_config import ResourceConfig
 from kapiserver.storage import factory
+from kapiserver.storage.interface import ListOptions
 
 
 @dataclass(slots=True)
@@ -131,8 +134,20 @@ def admission_chain(enabled_plugins: list[str], storage: factory.StorageFactory)
         # Read through the watch cache, as upstream's plugin reads its informer.
         return await namespaces.get(f"/registry/namespaces/{name}", "0", ignore_not_found=True)
 
+    priority_classes = storage.storage_for("/registry/priorityclasses")
+
+    async def get_priority_class(name: str) -> Object | None:
+        return await priority_classes.get(f"/registry/priorityclasses/{name}", "0", ignore_not_found=True)
+
+    async def list_priority_classes() -> list[Object]:
+        return (await priority_classes.get_list("/registry/priorityclasses", ListOptions("0"))).items
+
     plugins: list[object] = []
     for name in enabled_plugins:
         if name == "NamespaceLifecycle":
             plugins.append(NamespaceLifecycle(get_namespace))
+        elif name == "Priority":
+            plugins.append(Priority(get_priority_class, list_priority_classes))
+        elif name == "DefaultTolerationSeconds":
+            plugins.append(DefaultTolerationSeconds())
     return Chain(plugins)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
 from harness import Server, parse_table
 
 POD = """\
@@ -107,12 +106,6 @@ def test_pod_defaults(server: Server, ns: str) -> None:
     assert pod["status"]["phase"] == "Pending" and pod["status"]["qosClass"] == "BestEffort"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kube-apiserver's default admission chain sets spec.priority 0 and "
-    "preemptionPolicy PreemptLowerPriority (Priority) and the not-ready/unreachable NoExecute "
-    "tolerations for 300s (DefaultTolerationSeconds); kapiserver sets none of them",
-)
 def test_pod_admission_defaults(server: Server, ns: str) -> None:
     answer = server.request(
         "POST",
