@@ -11,6 +11,7 @@ from pathlib import Path
 
 from kapiserver.admission.chain import Chain
 from kapiserver.admission.plugins.default_toleration_seconds import DefaultTolerationSeconds
+from kapiserver.admission.plugins.limit_ranger import LimitRanger
 from kapiserver.admission.plugins.namespace_lifecycle import NamespaceLifecycle
 from kapiserver.admission.plugins.priority import Priority
 from kapiserver.apimachinery.types import Object
@@ -142,10 +143,17 @@ def admission_chain(enabled_plugins: list[str], storage: factory.StorageFactory)
     async def list_priority_classes() -> list[Object]:
         return (await priority_classes.get_list("/registry/priorityclasses", ListOptions("0"))).items
 
+    limit_ranges = storage.storage_for("/registry/limitranges")
+
+    async def list_limit_ranges(namespace: str) -> list[Object]:
+        return (await limit_ranges.get_list(f"/registry/limitranges/{namespace}", ListOptions("0"))).items
+
     plugins: list[object] = []
     for name in enabled_plugins:
         if name == "NamespaceLifecycle":
             plugins.append(NamespaceLifecycle(get_namespace))
+        elif name == "LimitRanger":
+            plugins.append(LimitRanger(list_limit_ranges))
         elif name == "Priority":
             plugins.append(Priority(get_priority_class, list_priority_classes))
         elif name == "DefaultTolerationSeconds":
