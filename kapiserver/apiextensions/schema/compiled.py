@@ -95,18 +95,24 @@ class CompiledSchema:
         return errs
 
     def prune(self, obj: dict[str, Any]) -> list[str]:
-        """Drop unknown fields in place; returns their paths (`spec.foo`), sorted as upstream."""
+        """Drop unknown fields in place; returns their paths (`spec.foo`, `metadata.bogus`), sorted.
+
+        As upstream's decoder does, the top-level metadata loses the fields ObjectMeta does not
+        declare too (a metadata of the wrong shape is left for metadata validation to report),
+        and embedded resources' metadata likewise.
+        """
+        unknown = objectmeta.prune_object_meta(obj.get("metadata"), "metadata")
         if self.preserve_unknown_top:
-            return []
-        unknown = pruning.prune(obj, self.structural, True)
+            return unknown
+        unknown += pruning.prune(obj, self.structural, True)
         if self._has_embedded and self.structural is not None:
             embedded: list[str] = []
             for key, value in obj.items():
                 prop = self.structural.properties.get(key)
                 if prop is not None and key not in ("apiVersion", "kind", "metadata"):
                     objectmeta.coerce(value, prop, field.new_path(key), embedded)
-            unknown = sorted(unknown + embedded)
-        return unknown
+            unknown += embedded
+        return sorted(unknown)
 
     def default(self, obj: dict[str, Any]) -> None:
         """Apply the schema's defaults in place (after dropping nulls that may not be null)."""

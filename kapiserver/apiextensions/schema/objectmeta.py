@@ -90,6 +90,17 @@ def _json_kind(value: Any) -> str:
     return "array" if isinstance(value, list) else "object"
 
 
+def prune_object_meta(meta: Any, prefix: str) -> list[str]:
+    """Drop the fields ObjectMeta does not declare; their paths under `prefix`. Malformed
+    metadata is left alone (validation reports it)."""
+    if not isinstance(meta, dict):
+        return []
+    try:
+        return [f"{prefix}.{name}" for name in typed.decode_typed(meta, _OBJECT_META)]
+    except typed.TypeMismatch:
+        return []
+
+
 def validate(x: Any, s: Structural | None, path: field.Path) -> field.ErrorList:
     """Errors of every embedded resource below (and at) x (upstream objectmeta.Validate)."""
     if s is None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -17,10 +18,21 @@ from .library import FUNCTIONS, box, register
 
 # -- quantity --------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=4096)
+def _parse(text: str) -> q.Quantity:
+    """Quantities repeat (limits in rules, values across objects): parse each text once."""
+    return q.parse_quantity(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _canonical(text: str) -> str:
+    return q.canonical(_parse(text))
+
+
 @register("quantity")
 def _quantity(s: str) -> dict[str, str]:
     try:
-        return box("Quantity", q.canonical(q.parse_quantity(s)))
+        return box("Quantity", _canonical(s))
     except q.QuantityError as err:
         raise ValueError(f"quantity parse error: {err}") from None
 
@@ -35,7 +47,7 @@ def _is_quantity(s: str) -> bool:
 
 
 def _qv(value: Any) -> q.Quantity:
-    return q.parse_quantity(value["v"])
+    return _parse(value["v"])
 
 
 def _q_arg(value: Any) -> q.Quantity:

@@ -2,10 +2,11 @@
 
 import copy
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kapiserver.apiextensions.schema import compile_schema
+from kapiserver.apiextensions.schema import compile_schema, pruning, structural
 
 SCHEMA = {
     "type": "object",
@@ -85,3 +86,44 @@ def test_prune_is_idempotent_and_reports_only_removed(obj):
     assert obj == once
     if not c.prune(copy.deepcopy(before)):
         assert before == once
+
+
+# Cases of apiextensions pkg/apiserver/schema/pruning/algorithm_test.go (TestPrune): schema, object, expected
+# object and pruned paths.
+PRUNE_CASES = [
+    ({"items": {}}, [1, 2], [1, 2], []),
+    ({"items": {"properties": {"a": {}, "c": {}}}}, [{"a": 1}, {"b": 1}, {"a": 1, "b": 2, "c": 3}],
+     [{"a": 1}, {}, {"a": 1, "c": 3}], ["[1].b", "[2].b"]),
+    (None, [{"a": 1}, {"b": 1}, {"a": 1, "b": 2, "c": 3}], [{}, {}, {}], ["[0].a", "[1].b", "[2].a", "[2].b", "[2].c"]),
+    ({"properties": {"array": {"items": {"properties": {"a": {}, "c": {}}}},
+                     "specified": {"properties": {"a": {}, "c": {}}}}},
+     {"array": [{"a": 1}, {"b": 1}, {"a": 1, "b": 2, "c": 3}], "unspecified": {"a": 1},
+      "specified": {"a": 1, "b": 2, "c": 3}},
+     {"array": [{"a": 1}, {}, {"a": 1, "c": 3}], "specified": {"a": 1, "c": 3}},
+     ["array[1].b", "array[2].b", "specified.b", "unspecified"]),
+    ({"type": "object", "x-kubernetes-preserve-unknown-fields": True,
+      "properties": {"pruning": {"type": "object", "properties": {"a": {}}}}},
+     {"other": {"x": 1}, "pruning": {"a": 1, "b": 2}}, {"other": {"x": 1}, "pruning": {"a": 1}}, ["pruning.b"]),
+    ({"type": "object", "additionalProperties": {"type": "object", "properties": {"s": {}}}},
+     {"foo": {"s": 1, "u": 2}}, {"foo": {"s": 1}}, ["foo.u"]),
+]
+
+
+@pytest.mark.parametrize("schema,obj,expected,pruned", PRUNE_CASES)
+def test_upstream_prune_cases(schema, obj, expected, pruned):
+    s = structural.new_structural(schema)
+    assert pruning.prune(obj, s, False) == pruned
+    assert obj == expected
+
+
+def test_resource_root_keeps_type_and_object_meta():
+    obj = {"apiVersion": "a/v1", "kind": "K", "metadata": {"name": "x"}, "foo": 1}
+    assert pruning.prune(obj, structural.new_structural({"type": "object"}), True) == ["foo"]
+    assert obj == {"apiVersion": "a/v1", "kind": "K", "metadata": {"name": "x"}}
+
+
+def test_top_level_metadata_unknown_fields():
+    c = compile_schema({"type": "object", "x-kubernetes-preserve-unknown-fields": True}, preserve_unknown_top=True)
+    obj = {"metadata": {"name": "x", "bogus": 1, "labels": {"a": "b"}}, "spec": {"x": 1}}
+    assert c.prune(obj) == ["metadata.bogus"]
+    assert obj == {"metadata": {"name": "x", "labels": {"a": "b"}}, "spec": {"x": 1}}
