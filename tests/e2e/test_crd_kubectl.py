@@ -137,7 +137,7 @@ def test_invalid_custom_resource_is_refused(server: Server, ns: str, group: str)
     failed = server.kubectl("-n", ns, "create", "-f", "-", input=bad, check=False)
     assert failed.returncode == 1
     assert failed.stderr == (
-        f'The CronTab "bad" is invalid: spec.color: Unsupported value: "green": supported values: "red", "blue"\n')
+        'The CronTab "bad" is invalid: spec.color: Unsupported value: "green": supported values: "red", "blue"\n')
     unknown = cron("odd", group, extra=1)
     failed = server.kubectl("-n", ns, "create", "--validate=strict", "-f", "-", input=unknown, check=False)
     assert failed.returncode == 1
