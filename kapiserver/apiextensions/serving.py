@@ -102,6 +102,25 @@ class TerminatingGuard:
         await self._inner.validate(attrs)
 
 
+class CustomResourceScaleREST(scale.ScaleREST):
+    """The scale subresource of a custom resource: as the built-in one, but reading a Scale of
+    an object without spec replicas is upstream's internal error."""
+
+    def __init__(self, store: Any, mapping: scale.ScaleMapping):
+        super().__init__(store, mapping)
+        self.parent_store = store
+
+    async def get(self, ctx: Any, name: str, options: Any) -> Object:
+        parent = await self.parent_store.get(ctx, name, options)
+        value: Any = parent
+        for key in self.mapping.spec_replicas:
+            value = value.get(key) if isinstance(value, dict) else None
+        if value is None:
+            path = "." + ".".join(self.mapping.spec_replicas)
+            raise errors.internal_error(f'the spec replicas field "{path}" does not exist')
+        return self.scale_of(parent)
+
+
 def default_deprecation_warning(version: str, crd: Object) -> str:
     """upstream defaultDeprecationWarning: names the newest served, non-deprecated version above."""
     group, kind = helpers.group(crd), helpers.names(crd).get("kind", "")
@@ -189,7 +208,9 @@ class _Builder:
             subs.append(subresources.status(CustomResourceStatusStrategy(gvk, self.namespaced, compiled, True,
                                                                          scale_spec)))
         if scale_spec is not None:
-            subs.append(scale.scale_subresource(self._scale_mapping(scale_spec)))
+            mapping = self._scale_mapping(scale_spec)
+            subs.append(Subresource("scale", lambda store: CustomResourceScaleREST(store, mapping),
+                                    kind=scale.SCALE_GVK))
         stored = self.compiled.get(self.storage_version)
         spec = CustomResourceSpec(
             group=self.group, version=name, kind=self.kind, plural=self.plural,
