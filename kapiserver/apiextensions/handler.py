@@ -65,8 +65,13 @@ class CRDHandler:
         """upstream getOrCreateServingInfoFor; raises when the CRD cannot be served."""
         uid = _uid(crd)
         info = self._infos.get(uid)
-        if info is not None and info.key == serving.serving_key(crd):
-            return info
+        if info is not None:
+            version = str((crd.get("metadata") or {}).get("resourceVersion", ""))
+            if info.resource_version == version:
+                return info
+            if info.key == serving.serving_key(crd):
+                info.resource_version = version
+                return info
         accepted = helpers.accepted_names(crd)
         for key in ("plural", "singular", "kind", "listKind"):
             if not accepted.get(key):

@@ -69,6 +69,8 @@ class CRDInfo:
     key: Any
     storage_version: str
     versions: dict[str, ServedVersion] = field(default_factory=dict)
+    # The resourceVersion of the CRD last found to have this key (checked before the key, which costs more).
+    resource_version: str = ""
 
 
 def serving_key(crd: Object) -> Any:
@@ -180,9 +182,9 @@ class _Builder:
         return f"{self.group}/{version}"
 
     def build(self) -> CRDInfo:
-        info = CRDInfo(str((self.crd.get("metadata") or {}).get("uid", "")),
-                       str((self.crd.get("metadata") or {}).get("name", "")), serving_key(self.crd),
-                       self.storage_version)
+        metadata = self.crd.get("metadata") or {}
+        info = CRDInfo(str(metadata.get("uid", "")), str(metadata.get("name", "")), serving_key(self.crd),
+                       self.storage_version, resource_version=str(metadata.get("resourceVersion", "")))
         for version in helpers.versions(self.crd):
             if version.get("served") or version.get("storage"):
                 info.versions[str(version.get("name"))] = self.version(version)
