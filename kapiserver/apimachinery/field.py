@@ -11,6 +11,8 @@ from typing import Any
 
 import orjson
 
+from .golang import format_float, go_quote
+
 # ErrorType -> the words upstream's ErrorType.String() prints.
 _TYPE_WORDS = {
     "FieldValueNotFound": "Not found",
@@ -108,45 +110,14 @@ class NilPath(Path):
 NIL = NilPath()
 
 
-def go_quote(text: str) -> str:
-    """Go's %q / strconv.Quote for a string, which upstream messages use for values."""
-    out = ['"']
-    for ch in text:
-        code = ord(ch)
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\a":
-            out.append("\\a")
-        elif ch == "\b":
-            out.append("\\b")
-        elif ch == "\f":
-            out.append("\\f")
-        elif ch == "\v":
-            out.append("\\v")
-        elif code < 0x20 or code == 0x7F:
-            out.append(f"\\x{code:02x}")
-        elif not ch.isprintable():
-            out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
 def render_value(value: Any) -> str:
-    """How upstream prints a bad value: simple types plainly, strings quoted, the rest as JSON."""
+    """How upstream prints a bad value: simple types plainly (%v), strings quoted, the rest as JSON."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
         return str(value)
+    if isinstance(value, float):
+        return format_float(value)
     if isinstance(value, str):
         return go_quote(value)
     try:

@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from .patch.golang import quote
+from .golang import quote
 
 _SPACE = b" \t\r\n"
 _HEX = b"0123456789abcdefABCDEF"

@@ -22,7 +22,6 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from ..field import go_quote
 
 
 class GoPanic(RuntimeError):
@@ -228,3 +227,36 @@ def _sym_merge(items: list[Any], less: Callable[[Any, Any], bool], a: int, m: in
 def _rotate(items: list[Any], a: int, m: int, b: int) -> None:
     """Go's block-swap rotation of items[a:m] and items[m:b]; the result equals a slice rotation."""
     items[a:b] = items[m:b] + items[a:m]
+
+
+def go_quote(text: str) -> str:
+    """Go's %q / strconv.Quote for a string, which upstream messages use for values."""
+    out = ['"']
+    for ch in text:
+        code = ord(ch)
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\a":
+            out.append("\\a")
+        elif ch == "\b":
+            out.append("\\b")
+        elif ch == "\f":
+            out.append("\\f")
+        elif ch == "\v":
+            out.append("\\v")
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\x{code:02x}")
+        elif not ch.isprintable():
+            out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)

@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 
 from .. import timefmt
-from ..patch import golang
+from .. import golang
 from . import value as values
 from .fieldsv1 import FieldsError, fields_to_set, set_to_fields
 from .updater import ManagedFields, VersionedSet

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..patch import golang
+from .. import golang
 from . import value as values
 from .compare import Comparison, compare
 from .fieldpath import Path, Set, path_string

@@ -20,7 +20,7 @@ import decimal
 import math
 from typing import Any
 
-from ..patch import golang
+from .. import golang
 
 Frozen = tuple[Any, ...]
 

@@ -31,7 +31,7 @@ from typing import Any
 import orjson
 
 from .. import gojson
-from .golang import NIL_DEREFERENCE, GoPanic, format_float, quote
+from ..golang import NIL_DEREFERENCE, GoPanic, format_float, quote
 
 __all__ = ["JSONPatchError", "apply", "decode_patch"]
 

@@ -33,7 +33,7 @@ from typing import Any, Protocol
 
 from .. import definitions as builtin
 from ..types import Object
-from .golang import quote
+from ..golang import quote
 from .strategic_errors import MergePatchError
 
 PATCH_STRATEGY = "x-kubernetes-patch-strategy"

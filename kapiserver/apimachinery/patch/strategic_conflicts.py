@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .golang import deep_equal, go_equal, sprint, sprint_s
+from ..golang import deep_equal, go_equal, sprint, sprint_s
 from .patchmeta import LookupPatchMeta, PatchMeta
 from .strategic_errors import MergePatchError
 from .strategic_lists import (

@@ -20,7 +20,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from .golang import deep_equal, sprint
+from ..golang import deep_equal, sprint
 from .patchmeta import LookupPatchMeta
 from .strategic_errors import MAP_TYPE, MergePatchError, NoListOfLists, bad_arg_type, no_merge_key
 from .strategic_lists import (

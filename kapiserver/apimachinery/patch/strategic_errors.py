@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .golang import sprint, sprint_s, type_name
+from ..golang import sprint, sprint_s, type_name
 
 MAP_TYPE = "map[string]interface {}"
 SLICE_TYPE = "[]interface {}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .golang import NIL_DEREFERENCE, GoPanic, go_equal, hash_key, sprint, stable_sort
+from ..golang import NIL_DEREFERENCE, GoPanic, go_equal, hash_key, sprint, stable_sort
 from .patchmeta import LookupPatchMeta
 from .strategic_errors import (
     MAP_TYPE,

@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .golang import deep_equal, hash_key, sprint
+from ..golang import deep_equal, hash_key, sprint
 from .patchmeta import LookupPatchMeta
 from .strategic_errors import (
     MAP_TYPE,

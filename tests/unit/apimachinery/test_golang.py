@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kapiserver.apimachinery.patch import golang
+from kapiserver.apimachinery import golang
 from kapiserver.apimachinery.patch.strategic_lists import deduplicate_scalars
 
 

@@ -33,7 +33,7 @@ TYPE_CASES = [
     ({"type": "integer", "maximum": 10}, 11, "field: Invalid value: 11: field in body should be less than or equal to 10"),
     ({"type": "integer", "maximum": 10, "exclusiveMaximum": True}, 10,
      "field: Invalid value: 10: field in body should be less than 10"),
-    ({"type": "number", "minimum": 1.5}, 1.0, "field: Invalid value: 1.0: field in body should be greater than or equal to 1.5"),
+    ({"type": "number", "minimum": 1.5}, 1.0, "field: Invalid value: 1: field in body should be greater than or equal to 1.5"),
     ({"type": "integer", "multipleOf": 3}, 4, "field: Invalid value: 4: field in body should be a multiple of 3"),
     ({"type": "string", "maxLength": 2}, "abc", "field: Too long: may not be more than 2 bytes"),
     ({"type": "string", "minLength": 2}, "a", 'field: Invalid value: "a": field in body should be at least 2 chars long'),

@@ -11,7 +11,7 @@ import yaml
 
 from kapiserver.apimachinery import gojson
 from kapiserver.apimachinery.patch import jsonpatch
-from kapiserver.apimachinery.patch.golang import GoPanic
+from kapiserver.apimachinery.golang import GoPanic
 
 CASES = yaml.safe_load((pathlib.Path(__file__).parent / "testdata" / "jsonpatch_cases.yaml").read_text())
 
