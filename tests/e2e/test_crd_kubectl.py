@@ -245,3 +245,18 @@ def test_deprecated_version_warns_and_converts(server: Server, ns: str) -> None:
         assert [v["version"] for v in answer.json()["versions"]] == ["v1", "v1beta1"]
     finally:
         k("delete", "crd", f"crontabs.{group}", "--timeout=60s", check=False)
+
+
+def test_crds_and_custom_resources_survive_a_restart(fresh_server: Server) -> None:
+    group = f"g{secrets.token_hex(3)}.example.com"
+    k = fresh_server.kubectl
+    k("apply", "-f", "-", input=CRD_TEMPLATE.format(group=group, short=f"ct{secrets.token_hex(2)}"))
+    k("wait", "--for=condition=Established", f"crd/crontabs.{group}", "--timeout=30s")
+    k("-n", "default", "apply", "-f", "-", input=cron("kept", group))
+    assert fresh_server.restart() == 0
+    ready = fresh_server.request("GET", "/readyz?verbose").body.decode()
+    for hook in ("start-apiextensions-informers", "start-apiextensions-controllers", "crd-informer-synced"):
+        assert f"[+]poststarthook/{hook} ok" in ready
+    header, rows = parse_table(k("-n", "default", "get", f"crontabs.{group}").stdout)
+    assert header == ["NAME", "SPEC", "REPLICAS", "AGE"] and [r["NAME"] for r in rows] == ["kept"]
+    assert fresh_server.request("GET", f"/apis/{group}/v1").status == 200
