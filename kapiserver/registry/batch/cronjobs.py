@@ -12,6 +12,7 @@ from __future__ import annotations
 from kapiserver.apimachinery import errors, field, meta, quantity
 from kapiserver.apimachinery.types import Object
 from kapiserver.registry import subresources
+from kapiserver.registry.core.pods_mutations import drop_disabled_pod_fields
 from kapiserver.registry.core.podspec import set_defaults_pod_spec, validation_options
 from kapiserver.registry.core.podspec.access import as_dict, as_str, semantic_equal
 from kapiserver.registry.rest import RequestContext
@@ -67,6 +68,11 @@ def _pod_options(obj: Object, old: Object | None):  # type: ignore[no-untyped-de
                               as_dict(prior.get("metadata")) if prior is not None else None)
 
 
+def _pod_spec(obj: Object) -> Object:
+    """The pod spec inside jobTemplate (created when missing; only for the object being written)."""
+    return _dict(_dict(_dict(_dict(obj, "spec"), "jobTemplate"), "spec"), "template").setdefault("spec", {})
+
+
 def _job_template_spec(obj: Object) -> Object:
     return as_dict(as_dict(as_dict(obj.get("spec")).get("jobTemplate")).get("spec"))
 
@@ -81,9 +87,11 @@ class CronJobStrategy(Strategy):
     def prepare_for_create(self, ctx: RequestContext, obj: Object) -> None:
         drop_status_on_create(obj)
         start_generation(obj)
+        drop_disabled_pod_fields(_pod_spec(obj), None)
 
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
         keep_old_status(obj, old)
+        drop_disabled_pod_fields(_pod_spec(obj), as_dict(as_dict(_job_template_spec(old).get("template")).get("spec")))
         if not semantic_equal(obj.get("spec"), old.get("spec")):
             meta.ensure_metadata(obj)["generation"] = int(meta.metadata(old).get("generation") or 0) + 1
 

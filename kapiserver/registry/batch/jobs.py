@@ -19,6 +19,7 @@ from __future__ import annotations
 from kapiserver.apimachinery import errors, field, meta, quantity, timefmt, validation
 from kapiserver.apimachinery.types import Object
 from kapiserver.registry import subresources
+from kapiserver.registry.core.pods_mutations import drop_disabled_pod_fields
 from kapiserver.registry.core.pods_warnings import warnings_for_pod_spec_and_meta
 from kapiserver.registry.core.podspec import set_defaults_pod_spec, validation_options
 from kapiserver.registry.core.podspec.access import as_dict, as_int, as_str, dicts, semantic_equal
@@ -75,6 +76,15 @@ def set_defaults_job(job: Object) -> None:
     if not isinstance(pod_spec, dict):
         pod_spec = template["spec"] = {}
     set_defaults_pod_spec(pod_spec)
+
+
+def template_spec(job: Object) -> Object:
+    """The Job's pod spec (created when missing, so strategies can mutate it)."""
+    template = job.setdefault("spec", {}).setdefault("template", {})
+    spec = template.get("spec")
+    if not isinstance(spec, dict):
+        spec = template["spec"] = {}
+    return spec
 
 
 def copy_template_labels(job: Object) -> None:
@@ -177,9 +187,12 @@ class JobStrategy(Strategy):
             copy_template_labels(obj)
         drop_status_on_create(obj)
         start_generation(obj)
+        drop_disabled_pod_fields(template_spec(obj), None)
 
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
         keep_old_status(obj, old)
+        drop_disabled_pod_fields(template_spec(obj), as_dict(as_dict(as_dict(old.get("spec")).get("template")).get(
+            "spec")))
         if not semantic_equal(obj.get("spec"), old.get("spec")):
             meta.ensure_metadata(obj)["generation"] = int(meta.metadata(old).get("generation") or 0) + 1
 

@@ -13,6 +13,7 @@ from kapiserver.registry.spec import ResourceSpec
 from kapiserver.registry.strategy import Strategy, start_generation
 from kapiserver.registry.table import NAME_COLUMN, Column, Printer, name_of
 
+from .pods_mutations import drop_disabled_pod_fields
 from .pods_warnings import warnings_for_pod_spec_and_meta
 from .podspec import set_defaults_pod_spec, validate_pod_template_spec, validation_options
 from .podspec.access import as_dict, semantic_equal
@@ -56,8 +57,11 @@ class PodTemplateStrategy(Strategy):
 
     def prepare_for_create(self, ctx: RequestContext, obj: Object) -> None:
         start_generation(obj)
+        drop_disabled_pod_fields(obj.setdefault("template", {}).setdefault("spec", {}), None)
 
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
+        drop_disabled_pod_fields(obj.setdefault("template", {}).setdefault("spec", {}),
+                                 as_dict(as_dict(old.get("template")).get("spec")))
         if not semantic_equal(obj.get("template"), old.get("template")):
             meta.ensure_metadata(obj)["generation"] = int(meta.metadata(old).get("generation") or 0) + 1
 

@@ -20,6 +20,7 @@ from kapiserver.registry.spec import ResourceSpec
 from kapiserver.registry.strategy import Strategy, drop_status_on_create, keep_old_status, start_generation
 from kapiserver.registry.table import AGE_COLUMN, NAME_COLUMN, Column, Printer, age, name_of
 
+from .pods_mutations import drop_disabled_pod_fields
 from .pods_warnings import warnings_for_pod_spec_and_meta
 from .podspec import set_defaults_pod_spec, validate_pod_template_spec, validation_options
 from .podspec.access import GoValue, as_dict, as_int, as_str, dicts, go_string, semantic_equal
@@ -132,6 +133,14 @@ def _warnings(obj: Object, old: Object | None) -> list[str]:
                                           as_dict(template.get("metadata")))
 
 
+def _drop_disabled(obj: Object, old: Object | None) -> None:
+    """pod.DropDisabledTemplateFields on the template, when there is one."""
+    template = as_dict(obj.get("spec")).get("template")
+    if isinstance(template, dict) and isinstance(template.get("spec"), dict):
+        old_spec = as_dict(as_dict(as_dict(old.get("spec")).get("template")).get("spec")) if old is not None else None
+        drop_disabled_pod_fields(template["spec"], old_spec)
+
+
 class ReplicationControllerStrategy(Strategy):
     def default(self, obj: Object) -> None:
         try:
@@ -143,9 +152,11 @@ class ReplicationControllerStrategy(Strategy):
     def prepare_for_create(self, ctx: RequestContext, obj: Object) -> None:
         drop_status_on_create(obj)
         start_generation(obj)
+        _drop_disabled(obj, None)
 
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
         keep_old_status(obj, old)
+        _drop_disabled(obj, old)
         if not semantic_equal(obj.get("spec"), old.get("spec")):
             meta.ensure_metadata(obj)["generation"] = int(meta.metadata(old).get("generation") or 0) + 1
 
