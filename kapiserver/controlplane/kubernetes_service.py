@@ -167,6 +167,8 @@ class KubernetesServiceController:
         try:
             await self._leases.update(self.public_ip)
             await self.reconcile_endpoints()
+        except errors.StatusError as err:  # e.g. a loopback advertise address, which Endpoints refuse
+            log.error("unable to sync kubernetes service endpoints: %s", err)
         except Exception:
             log.exception("unable to sync kubernetes service endpoints")
 
