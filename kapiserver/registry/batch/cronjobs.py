@@ -29,8 +29,8 @@ from kapiserver.registry.table import (
 )
 
 from . import printing
+from .cronjobs_validation import validate_cron_job_create, validate_cron_job_update
 from .jobs import name_warnings, warnings_for_job_spec
-from .validation import validate_cron_job_create, validate_cron_job_update
 
 _JOB_TEMPLATE_SPEC = field.new_path("spec", "jobTemplate", "spec")
 TZ_WARNING = "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"

@@ -30,6 +30,7 @@ from kapiserver.registry.table import AGE_COLUMN, NAME_COLUMN, Column, Printer, 
 
 from . import printing
 from .jobs_status import validate_job_update_status
+from .jobs_update import validate_job_update
 from .validation import (
     CONTROLLER_UID_LABEL,
     JOB_NAME_LABEL,
@@ -37,7 +38,6 @@ from .validation import (
     LEGACY_JOB_NAME_LABEL,
     JobValidationOptions,
     validate_job,
-    validate_job_update,
 )
 
 MAX_INT32 = 2**31 - 1

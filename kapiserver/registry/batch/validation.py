@@ -1,10 +1,10 @@
-"""Validation of Jobs and CronJobs (upstream pkg/apis/batch/validation: ValidateJob,
-ValidateJobSpec, ValidateJobUpdate, ValidateCronJobCreate/Update, ValidateJobTemplateSpec).
+"""Validation of Jobs (upstream pkg/apis/batch/validation: ValidateJob, ValidateJobSpec).
 
 Pure functions over dicts. The pod template is validated by core's podspec; what is
 batch-specific is here: counters, the completion mode, the pod failure and success
-policies, the generated selector and labels, restartPolicy, and what an update may change.
-The Job status rules live in `jobs_status`.
+policies, the generated selector and labels, and restartPolicy.
+The Job status rules live in `jobs_status`, what a Job update may change in
+`jobs_update`, and the CronJob rules in `cronjobs_validation`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from kapiserver.apimachinery.types import Object
 from kapiserver.registry.core.podspec import PodValidationOptions, validate_pod_template_spec
 from kapiserver.registry.core.podspec.access import as_dict, as_int, as_str, dicts, opt_int
 
-from . import cron, gorepr, indexes
+from . import gorepr, indexes
 
 MAX_PARALLELISM_FOR_INDEXED_JOB = 100_000
 MAX_FAILED_INDEXES_FOR_INDEXED_JOB = 100_000
@@ -40,7 +40,6 @@ _ACTIONS = ["Count", "FailIndex", "FailJob", "Ignore"]
 _EXIT_CODE_OPERATORS = ["In", "NotIn"]
 _CONDITION_STATUSES = ["False", "True", "Unknown"]
 _REPLACEMENT_POLICIES = ["Failed", "TerminatingOrFailed"]
-_CONCURRENCY_POLICIES = ["Allow", "Forbid", "Replace"]
 
 _SPEC = field.new_path("spec")
 _TEMPLATE_META = _SPEC.child("template", "metadata")
@@ -59,7 +58,7 @@ def _quoted_list(values: list[str]) -> str:
     return "[" + " ".join(field.go_quote(v) for v in values) + "]"
 
 
-def _nonnegative(spec: Object, key: str, path: field.Path) -> field.ErrorList:
+def nonnegative(spec: Object, key: str, path: field.Path) -> field.ErrorList:
     value = opt_int(spec.get(key))
     return objectmeta.validate_nonnegative_field(value, path.child(key)) if value is not None else []
 
@@ -125,7 +124,7 @@ def validate_job(job: Object, opts: JobValidationOptions) -> field.ErrorList:
 
 def validate_job_spec(spec: Object, path: field.Path, opts: JobValidationOptions) -> field.ErrorList:
     """ValidateJobSpec: the spec, a required selector, and that it selects the template."""
-    errs = _validate_job_spec(spec, path, opts.pod)
+    errs = validate_job_spec_fields(spec, path, opts.pod)
     selector = spec.get("selector")
     if selector is None:
         errs.append(field.required(path.child("selector"), ""))
@@ -144,9 +143,9 @@ def _validate_counts(spec: Object, path: field.Path) -> field.ErrorList:
     errs: field.ErrorList = []
     for key in ("parallelism", "completions", "activeDeadlineSeconds", "backoffLimit", "ttlSecondsAfterFinished",
                 "backoffLimitPerIndex"):
-        errs += _nonnegative(spec, key, path)
+        errs += nonnegative(spec, key, path)
     if spec.get("maxFailedIndexes") is not None:
-        errs += _nonnegative(spec, "maxFailedIndexes", path)
+        errs += nonnegative(spec, "maxFailedIndexes", path)
         if spec.get("backoffLimitPerIndex") is None:
             errs.append(field.required(path.child("backoffLimitPerIndex"), "when maxFailedIndexes is specified"))
     managed_by = spec.get("managedBy")
@@ -201,7 +200,7 @@ def _validate_completion_mode(spec: Object, path: field.Path) -> field.ErrorList
     return errs
 
 
-def _validate_job_spec(spec: Object, path: field.Path, pod_opts: PodValidationOptions) -> field.ErrorList:
+def validate_job_spec_fields(spec: Object, path: field.Path, pod_opts: PodValidationOptions) -> field.ErrorList:
     errs = _validate_counts(spec, path)
     errs += _validate_completion_mode(spec, path)
     if spec.get("podFailurePolicy") is not None:
@@ -355,175 +354,4 @@ def _validate_success_policy(spec: Object, path: field.Path) -> field.ErrorList:
             if chosen is not None and count > total:
                 errs.append(field.invalid(count_path, count, f"must be less than or equal to {total} (the number of "
                                                              "indexes in the specified succeededIndexes field)"))
-    return errs
-
-
-# --- updates -----------------------------------------------------------------------------------
-
-
-def _template_for_comparison(template: Object, old_template: Object, opts: JobValidationOptions) -> Object:
-    """The old template with the scheduling directives a suspended, never-started Job may change
-    taken from the new one (upstream validatePodTemplateUpdate)."""
-    if not opts.allow_mutable_scheduling_directives:
-        return old_template
-    old = {**old_template, "metadata": dict(as_dict(old_template.get("metadata"))),
-           "spec": dict(as_dict(old_template.get("spec")))}
-    new_meta, new_spec = as_dict(template.get("metadata")), as_dict(template.get("spec"))
-    affinity, old_affinity = new_spec.get("affinity"), old["spec"].get("affinity")
-    if affinity is None and old_affinity is not None:
-        rest = {k: v for k, v in as_dict(old_affinity).items() if k != "nodeAffinity"}
-        if any(v is not None for v in rest.values()):
-            old["spec"]["affinity"] = rest
-        else:
-            old["spec"].pop("affinity", None)
-    elif affinity is not None:
-        merged = {k: v for k, v in as_dict(old_affinity).items() if k != "nodeAffinity"}
-        if as_dict(affinity).get("nodeAffinity") is not None:
-            merged["nodeAffinity"] = as_dict(affinity)["nodeAffinity"]
-        old["spec"]["affinity"] = merged
-    for key in ("nodeSelector", "tolerations", "schedulingGates"):
-        _copy_key(new_spec, old["spec"], key)
-    for key in ("annotations", "labels"):
-        _copy_key(new_meta, old["metadata"], key)
-    return old
-
-
-def _copy_key(source: Object, target: Object, key: str) -> None:
-    if key in source:
-        target[key] = source[key]
-    else:
-        target.pop(key, None)
-
-
-def validate_job_spec_update(spec: Object, old_spec: Object, path: field.Path,
-                             opts: JobValidationOptions) -> field.ErrorList:
-    """ValidateJobSpecUpdate: the spec again, then what may not change."""
-    from kapiserver.registry.core.podspec.access import semantic_equal
-
-    errs = validate_job_spec(spec, path, opts)
-    errs += _validate_completions_update(spec, old_spec, path.child("completions"), opts)
-    if not semantic_equal(spec.get("selector"), old_spec.get("selector")):
-        errs.append(field.invalid(path.child("selector"), gorepr.optional(spec.get("selector"),
-                                                                           "apis.meta.v1.LabelSelector"),
-                                  objectmeta.FIELD_IMMUTABLE_ERROR_MSG))
-    template, old_template = as_dict(spec.get("template")), as_dict(old_spec.get("template"))
-    if not semantic_equal(template, _template_for_comparison(template, old_template, opts)):
-        errs.append(field.invalid(path.child("template"), gorepr.struct(template, "core.v1.PodTemplateSpec"),
-                                  objectmeta.FIELD_IMMUTABLE_ERROR_MSG))
-    for key, message in (("completionMode", None), ("podFailurePolicy", "batch.v1.PodFailurePolicy"),
-                         ("backoffLimitPerIndex", None), ("managedBy", None),
-                         ("successPolicy", "batch.v1.SuccessPolicy")):
-        new, old = spec.get(key), old_spec.get(key)
-        if not semantic_equal(new, old) or (new is None) != (old is None):
-            shown = gorepr.optional(new, message) if message else new
-            errs.append(field.invalid(path.child(key), shown, objectmeta.FIELD_IMMUTABLE_ERROR_MSG))
-    return errs
-
-
-def _validate_completions_update(spec: Object, old_spec: Object, path: field.Path,
-                                 opts: JobValidationOptions) -> field.ErrorList:
-    new, old = opt_int(spec.get("completions")), opt_int(old_spec.get("completions"))
-    indexed = spec.get("completionMode") == "Indexed"
-    if not opts.allow_elastic_indexed_jobs or not indexed:
-        return [] if new == old else [field.invalid(path, new, objectmeta.FIELD_IMMUTABLE_ERROR_MSG)]
-    if new == old or new is None:
-        return []
-    if new != opt_int(spec.get("parallelism")):
-        return [field.invalid(path, new, "can only be modified in tandem with spec.parallelism")]
-    return []
-
-
-def validate_job_update(job: Object, old: Object, opts: JobValidationOptions) -> field.ErrorList:
-    """ValidateJobUpdate (metadata and spec)."""
-    errs = objectmeta.validate_object_meta_update(as_dict(job.get("metadata")), as_dict(old.get("metadata")),
-                                                  field.new_path("metadata"))
-    return errs + validate_job_spec_update(as_dict(job.get("spec")), as_dict(old.get("spec")), _SPEC, opts)
-
-
-# --- CronJobs ------------------------------------------------------------------------------------
-
-
-def validate_cron_job_create(cron_job: Object, pod_opts: PodValidationOptions) -> field.ErrorList:
-    meta = as_dict(cron_job.get("metadata"))
-    errs = objectmeta.validate_object_meta(meta, True, objectmeta.name_is_dns_subdomain, field.new_path("metadata"))
-    errs += _validate_cron_job_spec(as_dict(cron_job.get("spec")), None, _SPEC, pod_opts)
-    name = as_str(meta.get("name"))
-    if len(name) > 63 - 11:
-        errs.append(field.invalid(field.new_path("metadata", "name"), name, "must be no more than 52 characters"))
-    return errs
-
-
-def validate_cron_job_update(cron_job: Object, old: Object, pod_opts: PodValidationOptions) -> field.ErrorList:
-    errs = objectmeta.validate_object_meta_update(as_dict(cron_job.get("metadata")), as_dict(old.get("metadata")),
-                                                  field.new_path("metadata"))
-    return errs + _validate_cron_job_spec(as_dict(cron_job.get("spec")), as_dict(old.get("spec")), _SPEC, pod_opts)
-
-
-def _validate_cron_job_spec(spec: Object, old_spec: Object | None, path: field.Path,
-                            pod_opts: PodValidationOptions) -> field.ErrorList:
-    errs: field.ErrorList = []
-    schedule = as_str(spec.get("schedule"))
-    if not schedule:
-        errs.append(field.required(path.child("schedule"), ""))
-    else:
-        allow_tz = old_spec is not None and "TZ" in as_str(old_spec.get("schedule"))
-        errs += validate_schedule_format(schedule, allow_tz, spec.get("timeZone"), path.child("schedule"))
-    errs += _nonnegative(spec, "startingDeadlineSeconds", path)
-    if old_spec is None or old_spec.get("timeZone") != spec.get("timeZone"):
-        errs += validate_time_zone(spec.get("timeZone"), path.child("timeZone"))
-    policy = as_str(spec.get("concurrencyPolicy"))
-    if not policy:
-        errs.append(field.required(path.child("concurrencyPolicy"), ""))
-    elif policy not in _CONCURRENCY_POLICIES:
-        errs.append(field.not_supported(path.child("concurrencyPolicy"), policy, _CONCURRENCY_POLICIES))
-    errs += validate_job_template_spec(as_dict(spec.get("jobTemplate")), path.child("jobTemplate"), pod_opts)
-    errs += _nonnegative(spec, "successfulJobsHistoryLimit", path)
-    return errs + _nonnegative(spec, "failedJobsHistoryLimit", path)
-
-
-def validate_schedule_format(schedule: str, allow_tz: bool, time_zone: object, path: field.Path) -> field.ErrorList:
-    errs: field.ErrorList = []
-    try:
-        cron.parse_standard(schedule)
-    except cron.CronError as exc:
-        errs.append(field.invalid(path, schedule, str(exc)))
-    if allow_tz and "TZ" in schedule and time_zone is not None:
-        errs.append(field.invalid(path, schedule, "cannot use both timeZone field and TZ or CRON_TZ in schedule"))
-    elif not allow_tz and "TZ" in schedule:
-        errs.append(field.invalid(path, schedule, "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"))
-    return errs
-
-
-_TZ_PART = r"[A-Za-z.\-_0-9+]{1,14}"
-
-
-def validate_time_zone(time_zone: object, path: field.Path) -> field.ErrorList:
-    import re
-
-    if time_zone is None:
-        return []
-    zone = as_str(time_zone)
-    if not zone:
-        return [field.invalid(path, zone, "timeZone must be nil or non-empty string")]
-    for part in zone.split("/"):
-        if part in (".", "..") or part.startswith("-") or re.fullmatch(_TZ_PART, part) is None:
-            return [field.invalid(path, zone, f"unknown time zone {zone}")]
-    errs: field.ErrorList = []
-    if zone.lower() == "local":
-        errs.append(field.invalid(path, zone, "timeZone must be an explicit time zone as defined in "
-                                              "https://www.iana.org/time-zones"))
-    problem = cron.load_location_error(zone)
-    if problem is not None:
-        errs.append(field.invalid(path, zone, problem))
-    return errs
-
-
-def validate_job_template_spec(template: Object, path: field.Path, pod_opts: PodValidationOptions) -> field.ErrorList:
-    spec = as_dict(template.get("spec"))
-    errs = _validate_job_spec(spec, path.child("spec"), pod_opts)
-    if spec.get("selector") is not None:
-        errs.append(field.invalid(path.child("spec", "selector"), gorepr.label_selector(spec["selector"]),
-                                  "`selector` will be auto-generated"))
-    if spec.get("manualSelector") is True:
-        errs.append(field.not_supported(path.child("spec", "manualSelector"), True, ["nil", "false"]))
     return errs
