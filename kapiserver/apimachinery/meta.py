@@ -2,9 +2,8 @@
 
 Getters treat a missing key as the zero value, as Go's decoded structs do. Setters mutate
 the dict they are given: call them only on a private copy (see STYLE.md, "Ownership").
+(No `from __future__ import annotations` here: it would shadow the `annotations` accessor.)
 """
-
-from __future__ import annotations
 
 from typing import Any, cast
 
@@ -65,11 +64,11 @@ def owner_references(obj: Object) -> list[Object]:
 
 
 def deletion_timestamp(obj: Object) -> str | None:
-    return cast("str | None", metadata(obj).get("deletionTimestamp"))
+    return cast(str | None, metadata(obj).get("deletionTimestamp"))
 
 
 def creation_timestamp(obj: Object) -> str | None:
-    return cast("str | None", metadata(obj).get("creationTimestamp"))
+    return cast(str | None, metadata(obj).get("creationTimestamp"))
 
 
 def set_resource_version(obj: Object, rv: str) -> None:
