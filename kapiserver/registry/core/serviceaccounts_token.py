@@ -29,6 +29,7 @@ MIN_EXPIRATION_SECONDS = 10 * 60
 MAX_EXPIRATION_SECONDS = 1 << 32
 WARN_ONLY_BOUND_TOKEN_EXPIRATION_SECONDS = 60 * 60 + 7
 EXPIRATION_EXTENSION_SECONDS = 24 * 365 * 60 * 60
+ISSUED_CREDENTIAL_ID_ANNOTATION = "authentication.kubernetes.io/issued-credential-id"
 
 # Looks an object up by (namespace, name); None when it does not exist.
 ObjectGetter = Callable[[str, str], Awaitable[Object | None]]
@@ -157,7 +158,9 @@ class TokenREST:
         if self.extend_expiration and pod is not None and expiration == WARN_ONLY_BOUND_TOKEN_EXPIRATION_SECONDS \
                 and all(a in self.audiences for a in spec["audiences"]):
             warn_after, expiration = expiration, EXPIRATION_EXTENSION_SECONDS
-        token = self.issuer.generate_token(claims(sa, pod, secret, node, expiration, warn_after, spec["audiences"], now))
+        token_claims = claims(sa, pod, secret, node, expiration, warn_after, spec["audiences"], now)
+        token = self.issuer.generate_token(token_claims)
+        ctx.audit_annotations[ISSUED_CREDENTIAL_ID_ANNOTATION] = f"JTI={token_claims['jti']}"
         expires = timefmt.format_time(datetime.datetime.fromtimestamp(now + int(spec["expirationSeconds"]),
                                                                       datetime.UTC))
         obj["status"] = {"token": token, "expirationTimestamp": expires}

@@ -134,6 +134,7 @@ def test_token_request() -> None:
     assert out["spec"] == {"expirationSeconds": 3600, "audiences": [ISSUER]}
     assert out["metadata"]["name"] == "default" and out["metadata"]["namespace"] == "ns"
     assert out["status"]["token"] == "signed" and out["status"]["expirationTimestamp"].endswith("Z")
+    assert ctx.audit_annotations == {"authentication.kubernetes.io/issued-credential-id": f"JTI={signer.claims['jti']}"}
     bound = {"spec": {"expirationSeconds": 3607, "boundObjectRef": {"kind": "Pod", "apiVersion": "v1", "name": "web"}}}
     run(rest.create(ctx, bound, None, CreateOptions()))
     assert signer.claims["kubernetes.io"]["pod"] == {"name": "web", "uid": "pod-uid"}
