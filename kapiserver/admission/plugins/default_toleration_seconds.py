@@ -38,7 +38,8 @@ class DefaultTolerationSeconds:
         spec = (attrs.obj or {}).get("spec")
         if not isinstance(spec, dict):
             return
-        tolerations = spec.get("tolerations") if isinstance(spec.get("tolerations"), list) else []
+        found = spec.get("tolerations")
+        tolerations: list[Any] = found if isinstance(found, list) else []
         added = [{"key": key, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": seconds}
                  for key, seconds in self._defaults if not _tolerates(tolerations, key)]
         if added:

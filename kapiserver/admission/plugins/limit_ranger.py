@@ -63,7 +63,7 @@ def _merge_container(container: dict[str, Any], defaults: tuple[dict[str, Any], 
         resources = container["resources"] = {}
     set_by_kind: dict[str, list[str]] = {"requests": [], "limits": []}
     for kind, values in (("limits", defaults[1]), ("requests", defaults[0])):
-        current = resources.get(kind) if isinstance(resources.get(kind), dict) else {}
+        current: dict[str, Any] = _dict(resources.get(kind))
         for name, value in values.items():
             if name not in current:
                 current = {**current, name: value}

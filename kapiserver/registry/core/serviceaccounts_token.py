@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from kapiserver.apimachinery import errors, field, meta, timefmt
+from kapiserver.apimachinery import errors, field, golang, meta, timefmt
 from kapiserver.apimachinery.schema import GroupKind, GroupResource
 from kapiserver.apimachinery.types import Object
 from kapiserver.registry.rest import CreateOptions, GetOptions, RequestContext, ValidateObjectFunc
@@ -104,7 +104,7 @@ class TokenREST:
         if group == "" and kind == "Pod":
             pod = await self._need("pods", ctx.namespace, name)
             if (pod.get("spec") or {}).get("serviceAccountName") != ctx.name:
-                raise errors.bad_request(f"cannot bind token for serviceaccount {field.go_quote(ctx.name)} to pod "
+                raise errors.bad_request(f"cannot bind token for serviceaccount {golang.go_quote(ctx.name)} to pod "
                                          "running with different serviceaccount name.")
             node_name = str((pod.get("spec") or {}).get("nodeName") or "")
             if node_name:
