@@ -20,8 +20,10 @@ def _common(err: BaseException) -> errors.StatusError | None:
         return err
     if isinstance(err, storage_errors.ResourceVersionTooLarge):
         status = errors.timeout(str(err), 1)
-        status.status.setdefault("details", {})["causes"] = [
-            {"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}]
+        # StatusDetails' field order: causes come before retryAfterSeconds.
+        status.status["details"] = {
+            "causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
+            **status.status.get("details", {})}
         return status
     if isinstance(err, storage_errors.InvalidResourceVersion):
         return errors.bad_request(f"invalid resource version: {err}")
