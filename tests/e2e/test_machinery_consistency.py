@@ -4,6 +4,7 @@ metadata the server owns, and ownerReferences validation, with kube-apiserver v1
 from __future__ import annotations
 
 import copy
+import threading
 from typing import Any
 
 import pytest
@@ -73,6 +74,24 @@ def test_stale_resource_version_in_an_update_conflicts_and_none_is_unconditional
     assert answer.status == 200, answer.body
     assert answer.json()["data"] == {"a": "unconditional"}
     assert int(answer.json()["metadata"]["resourceVersion"]) > int(stale)
+
+
+def test_racing_updates_from_one_resource_version_let_exactly_one_win(server: Server, ns: str) -> None:
+    rv = create_cm(server, ns, "race", data={"v": "0"})["metadata"]["resourceVersion"]
+    statuses: list[int] = []
+
+    def put(i: int) -> None:
+        body = {"metadata": {"name": "race", "resourceVersion": rv}, "data": {"v": f"writer-{i}"}}
+        statuses.append(server.request("PUT", cm_path(ns, "race"), body).status)
+
+    threads = [threading.Thread(target=put, args=(i,)) for i in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200] + [409] * 11
+    stored = server.request("GET", cm_path(ns, "race")).json()
+    assert int(stored["metadata"]["resourceVersion"]) > int(rv)
 
 
 def test_unconditional_update_with_kubectl_replace(server: Server, ns: str) -> None:

@@ -166,6 +166,21 @@ def test_resource_version_from_the_future_times_out(server: Server, ns: str) -> 
         "causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
         "retryAfterSeconds": 1,
     }
+    assert list(body["details"]) == ["causes", "retryAfterSeconds"], "in StatusDetails' field order"
+
+
+def test_watch_from_the_future_ends_with_a_timeout_status(server: Server, ns: str) -> None:
+    current = int(core(server).list_namespaced_config_map(ns).metadata.resource_version)
+    future = current + 1_000_000
+    began = time.monotonic()
+    events = stream(
+        server, f"/api/v1/namespaces/{ns}/configmaps?watch=1&resourceVersion={future}&timeoutSeconds=20", timeout=30
+    )
+    assert 2.5 <= time.monotonic() - began < 15
+    assert [e["type"] for e in events] == ["ERROR"], events
+    status = events[0]["object"]
+    assert (status["code"], status["reason"]) == (504, "Timeout")
+    assert status["message"].startswith(f"Timeout: Too large resource version: {future}, current: ")
 
 
 # -- watch ---------------------------------------------------------------------------------------
