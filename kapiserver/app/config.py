@@ -20,6 +20,7 @@ from kapiserver.authentication.union import UnionAuthenticator
 from kapiserver.authentication.x509 import X509Authenticator
 from kapiserver.controlplane.extra import Extra
 from kapiserver.options import ServerRunOptions
+from kapiserver.registry.authorization import decision
 from kapiserver.server import certs
 from kapiserver.server.config import Config
 from kapiserver.server.resource_config import ResourceConfig
@@ -68,10 +69,12 @@ def default_advertise_address(advertise_address: str, bind_address: str, ipv6: b
 
 
 def control_plane_extra(completed: CompletedConfig) -> Extra:
-    """The control plane's own configuration (upstream CreateKubeAPIServerConfig's Extra)."""
+    """The control plane's own configuration (upstream CreateKubeAPIServerConfig's Extra). The access
+    reviews decide with the server's authorizer: AlwaysAllow, the one --authorization-mode kapiserver
+    accepts today (RBAC and the others replace it here)."""
     return Extra(service_cluster_ip_ranges=tuple(completed.service_cluster_ip_ranges),
                  service_node_port_range=completed.service_node_port_range, public_ip=completed.public_ip,
-                 token_issuer=completed.token_issuer)
+                 authorizer=decision.ALWAYS_ALLOW, token_issuer=completed.token_issuer)
 
 
 def first_service_ip(ranges: list[str]) -> str:
