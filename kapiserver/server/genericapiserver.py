@@ -17,6 +17,7 @@ from aiohttp import web
 from kapiserver.apimachinery import errors
 from kapiserver.endpoints import discovery as discovery_docs
 from kapiserver.endpoints import installer, negotiation
+from kapiserver.endpoints.openapi.aggregate import Extensions
 from kapiserver.endpoints.request_info import RequestInfo
 from kapiserver.endpoints.responses import write_object
 from kapiserver.registry.provider import APIGroupInfo
@@ -68,6 +69,8 @@ class GenericAPIServer:
         self.pre_shutdown_hooks: list[Hook] = []
         self.health_checks: list[HealthCheck] = []
         self.readiness_checks: list[HealthCheck] = []
+        # Set on the head of the chain when other servers' OpenAPI documents merge into ours (the aggregator).
+        self.openapi_extensions: Extensions | None = None
 
     # -- installation -------------------------------------------------------------------
 

@@ -88,7 +88,7 @@ def _install_openapi(server: GenericAPIServer) -> None:
     def serves(path: str) -> bool:
         return any(path in s._paths for s in servers)  # same package: the paths each server installed
 
-    documents = openapi.Documents(server.discovery, serves)
+    documents = openapi.Documents(server.discovery, serves, server.openapi_extensions)
     server.handle_path("/openapi/v2", openapi.v2_handler(documents))
     server.handle_path("/openapi/v3", openapi.v3_index_handler(documents))
     document = openapi.v3_document_handler(documents)

@@ -6,6 +6,7 @@ Modules, in the order data flows:
   v2.py, v3.py            routes -> Swagger 2.0 / OpenAPI 3.0 documents
   schemas.py, defaults.py definitions: reachability and the v3 form (with defaults)
   proto.py                the v2 document in gnostic protobuf (what kubectl reads)
+  aggregate.py            extension servers' documents: filtered to their APIService, merged in
   documents.py            build once per change, in a thread; keep the encoded bytes
   handlers.py             HTTP: negotiation, ETag/304, v3 hash redirects and caching
 

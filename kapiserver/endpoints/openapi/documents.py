@@ -23,7 +23,8 @@ import orjson
 from kapiserver import KUBERNETES_VERSION
 from kapiserver.endpoints.discovery import DiscoveryRegistry
 
-from . import proto, services, v2, v3
+from . import aggregate, proto, services, v2, v3
+from .aggregate import Extensions
 from .model import WebService
 
 
@@ -63,15 +64,21 @@ class Document:
 class Documents:
     """/openapi/v2 and /openapi/v3 documents of the whole chain."""
 
-    def __init__(self, registry: DiscoveryRegistry, serves: Callable[[str], bool]):
+    def __init__(self, registry: DiscoveryRegistry, serves: Callable[[str], bool],
+                 extensions: Extensions | None = None):
         self.registry = registry
         self.serves = serves
+        # Documents of extension API servers to merge in (the aggregator's), when there is one.
+        self.extensions = extensions
         self._lock = asyncio.Lock()
         self._generation = -1
         self._services: dict[str, WebService] = {}
-        self._v2: tuple[tuple[WebService, ...], Document] | None = None
+        self._v2: tuple[tuple[object, ...], Document] | None = None
         self._v3: dict[str, tuple[WebService, Document]] = {}
-        self._index: tuple[int, Document] | None = None
+        self._index: tuple[tuple[int, int], Document] | None = None
+
+    def _extensions_generation(self) -> int:
+        return self.extensions.generation if self.extensions is not None else 0
 
     def services(self) -> dict[str, WebService]:
         """The current web services by v3 key (listed again only after a registry change)."""
@@ -82,11 +89,19 @@ class Documents:
         return self._services
 
     async def v2(self) -> Document:
-        current = tuple(self.services().values())
+        services_now = tuple(self.services().values())
+        current = (*services_now, self._extensions_generation())
         async with self._lock:
             if self._v2 is None or self._v2[0] != current:
-                doc = await asyncio.to_thread(lambda: _gzipped(Document.of(v2.build(list(current), info()))))
-                self._v2 = (current, doc)
+                remote = self.extensions.v2_specs() if self.extensions is not None else []
+
+                def build() -> Document:
+                    spec = v2.build(list(services_now), info())
+                    for other in remote:
+                        spec = aggregate.merge_specs(spec, other)
+                    return _gzipped(Document.of(spec))
+
+                self._v2 = (current, await asyncio.to_thread(build))
             return self._v2[1]
 
     async def prepare(self, doc: Document, protobuf: bool) -> None:
@@ -112,8 +127,9 @@ class Documents:
     async def v3_index(self) -> Document:
         """{"paths": {key: {"serverRelativeURL": "/openapi/v3/<key>?hash=<etag>"}}} (handler3 discovery)."""
         current = self.services()
+        stamp = (self._generation, self._extensions_generation())
         async with self._lock:
-            if self._index is not None and self._index[0] == self._generation:
+            if self._index is not None and self._index[0] == stamp:
                 return self._index[1]
             for key in [k for k in self._v3 if k not in current]:
                 del self._v3[key]
@@ -121,8 +137,12 @@ class Documents:
             for key in sorted(current):
                 doc = await self._v3_locked(key, current[key])
                 paths[key] = {"serverRelativeURL": server_relative_url(key, doc.etag)}
-            index = Document.of({"paths": paths})
-            self._index = (self._generation, index)
+            if self.extensions is not None:
+                # what the local servers document wins over an extension server's entry of the same key
+                for key, entry in self.extensions.v3_paths().items():
+                    paths.setdefault(key, entry)
+            index = Document.of({"paths": dict(sorted(paths.items()))})
+            self._index = (stamp, index)
             return index
 
 
