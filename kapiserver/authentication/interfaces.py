@@ -15,6 +15,8 @@ class AuthRequest:
 
     headers: Mapping[str, str]
     peer_certificate: Mapping[str, Any] | None
+    # The same certificate in DER, for authenticators that must know which authority issued it.
+    peer_certificate_der: bytes | None = None
 
 
 class Authenticator(Protocol):

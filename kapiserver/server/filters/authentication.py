@@ -27,8 +27,9 @@ ANONYMOUS_USER = UserInfo(ANONYMOUS, groups=(ALL_UNAUTHENTICATED,))
 def with_authentication(authenticator: Authenticator) -> Filter:
     async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
         peer = request.transport.get_extra_info("peercert") if request.transport is not None else None
+        der = _peer_der(request) if peer else None
         try:
-            user = await authenticator.authenticate(AuthRequest(request.headers, peer))
+            user = await authenticator.authenticate(AuthRequest(request.headers, peer, der))
         except AuthenticationError as exc:
             log.debug("unable to authenticate the request: %s", exc)
             user = None
@@ -40,3 +41,8 @@ def with_authentication(authenticator: Authenticator) -> Filter:
         return await handler(request)
 
     return authenticate
+
+
+def _peer_der(request: web.Request) -> bytes | None:
+    ssl_object = request.transport.get_extra_info("ssl_object") if request.transport is not None else None
+    return ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
