@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from kapiserver.aggregator.server import new_aggregator
+from kapiserver.aggregator.server import AggregatorConfig, new_aggregator
 from kapiserver.apiextensions.server import new_apiextensions_server
 from kapiserver.controlplane.extra import Extra
 from kapiserver.controlplane.instance import KubeAPIServer
@@ -12,9 +12,15 @@ from kapiserver.server.genericapiserver import GenericAPIServer, NotFound
 from kapiserver.server.resource_config import ResourceConfig
 from kapiserver.storage.factory import StorageFactory
 
+from . import aggregation
+
 
 def create_server_chain(config: Config, storage: StorageFactory, resources: ResourceConfig,
-                        event_ttl_seconds: int, extra: Extra | None = None) -> GenericAPIServer:
+                        event_ttl_seconds: int, extra: Extra | None = None,
+                        aggregator: AggregatorConfig | None = None,
+                        authentication_info: dict[str, str] | None = None) -> GenericAPIServer:
     apiextensions = new_apiextensions_server(config, NotFound(), storage.storage_for, resources.resource_enabled)
     kube = KubeAPIServer.new(config, apiextensions, storage, resources.resource_enabled, event_ttl_seconds, extra)
-    return new_aggregator(config, kube.server)
+    if authentication_info:
+        aggregation.add_authentication_info_hook(kube.server, storage, authentication_info)
+    return new_aggregator(config, kube.server, storage, resources.resource_enabled, aggregator)

@@ -6,7 +6,7 @@ import ipaddress
 import logging
 import socket
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kapiserver.admission.chain import Chain
@@ -14,10 +14,10 @@ from kapiserver.admission.plugins.default_toleration_seconds import DefaultToler
 from kapiserver.admission.plugins.limit_ranger import LimitRanger
 from kapiserver.admission.plugins.namespace_lifecycle import NamespaceLifecycle
 from kapiserver.admission.plugins.priority import Priority
+from kapiserver.aggregator.server import AggregatorConfig
 from kapiserver.apimachinery.types import Object
 from kapiserver.authentication import serviceaccount_jwt
 from kapiserver.authentication.union import UnionAuthenticator
-from kapiserver.authentication.x509 import X509Authenticator
 from kapiserver.controlplane.extra import Extra
 from kapiserver.options import ServerRunOptions
 from kapiserver.registry.authorization import decision
@@ -26,6 +26,8 @@ from kapiserver.server.config import Config
 from kapiserver.server.resource_config import ResourceConfig
 from kapiserver.storage import factory
 from kapiserver.storage.interface import ListOptions
+
+from . import aggregation
 
 
 @dataclass(slots=True)
@@ -43,6 +45,9 @@ class CompletedConfig:
     public_ip: str = "127.0.0.1"
     # Signs serviceaccounts/token answers (a key in the data directory).
     token_issuer: serviceaccount_jwt.JWTTokenGenerator | None = None
+    # The aggregator's flags, and what kube-system/extension-apiserver-authentication publishes.
+    aggregator: AggregatorConfig = field(default_factory=AggregatorConfig)
+    authentication_info: dict[str, str] = field(default_factory=dict)
 
 
 log = logging.getLogger(__name__)
@@ -112,11 +117,12 @@ def build(options: ServerRunOptions) -> CompletedConfig:
         bind_address=serving["bind_address"],
         secure_port=serving["secure_port"],
         ssl_context=_ssl_context(cert_file, key_file, client_ca, serving["tls_min_version"]),
-        authenticator=UnionAuthenticator([X509Authenticator()]),
+        authenticator=UnionAuthenticator(aggregation.authenticators(options, client_ca)),
         request_timeout=generic["request_timeout"],
         min_request_timeout=generic["min_request_timeout"],
         shutdown_delay=generic["shutdown_delay_duration"],
     )
+    aggregation.trust_front_proxy_ca(config.ssl_context, options)
     storage = factory.StorageConfig(options.storage["storage_backend"], str(data_dir),
                                     options.storage["etcd_compaction_interval"], options.storage["watch_cache"])
     primary_v6 = ipaddress.ip_network(ranges[0], strict=False).version == 6
@@ -127,6 +133,8 @@ def build(options: ServerRunOptions) -> CompletedConfig:
         service_node_port_range=misc["service_node_port_range"], event_ttl_seconds=int(misc["event_ttl"]),
         public_ip=default_advertise_address(generic["advertise_address"], serving["bind_address"], primary_v6),
         token_issuer=serviceaccount_jwt.JWTTokenGenerator(serviceaccount_jwt.DEFAULT_ISSUER, signing_key),
+        aggregator=aggregation.aggregator_config(options),
+        authentication_info=aggregation.authentication_info(options, client_ca),
     )
 
 

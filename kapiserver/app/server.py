@@ -29,7 +29,8 @@ async def run(options: ServerRunOptions, stop: asyncio.Event | None = None,
     completed.generic.admission = app_config.admission_chain(options.admission.enabled_plugins(), storage)
     completed.generic.complete()
     server = create_server_chain(completed.generic, storage, completed.resource_config,
-                                 completed.event_ttl_seconds, app_config.control_plane_extra(completed))
+                                 completed.event_ttl_seconds, app_config.control_plane_extra(completed),
+                                 aggregator=completed.aggregator, authentication_info=completed.authentication_info)
     add_storage_checks(server, storage)
     prepared = prepare_run(server, closers=[storage.close])
 

@@ -25,10 +25,10 @@ class MiscOptions(FlagSet):
     title = "Misc"
     flags = (
         Flag("aggregator-reject-forwarding-redirect", "bool", True, "Aggregator reject forwarding redirect "
-             "response back to client.", support="harmless"),
+             "response back to client."),
         Flag("allow-privileged", "bool", False, "If true, allow privileged containers.", support="harmless"),
         Flag("enable-aggregator-routing", "bool", False, "Turns on aggregator routing requests to endpoints IP "
-             "rather than cluster IP.", support="harmless"),
+             "rather than cluster IP."),
         Flag("endpoint-reconciler-type", "string", "lease", "Use an endpoint reconciler (master-count, lease, "
              "none)", support="harmless"),
         Flag("event-ttl", "duration", 3600.0, "Amount of time to retain events."),
@@ -43,10 +43,9 @@ class MiscOptions(FlagSet):
         Flag("max-connection-bytes-per-sec", "int", 0, "If non-zero, throttle each user connection to this number "
              "of bytes/sec. Currently only applies to long-running requests.", support="harmless"),
         Flag("proxy-client-cert-file", "string", "", "Client certificate used to prove the identity of the "
-             "aggregator or kube-apiserver when it must call out during a request.", support="harmless"),
+             "aggregator or kube-apiserver when it must call out during a request."),
         Flag("proxy-client-key-file", "string", "", "Private key for the client certificate used to prove the "
-             "identity of the aggregator or kube-apiserver when it must call out during a request.",
-             support="harmless"),
+             "identity of the aggregator or kube-apiserver when it must call out during a request."),
         Flag("service-account-signing-key-file", "string", "", "Path to the file that contains the current "
              "private key of the service account token issuer.", support="no"),
         Flag("service-cluster-ip-range", "string", "", "A CIDR notation IP range from which to assign service "

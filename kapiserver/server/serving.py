@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import ssl
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -50,6 +52,24 @@ async def start(handler: Handler, host: str, port: int, ssl_context: ssl.SSLCont
     site = web.TCPSite(runner, host or None, port, ssl_context=ssl_context, backlog=1024, reuse_address=True)
     await site.start()
     return Serving(runner, site, app)
+
+
+@contextlib.contextmanager
+def long_running(request: web.Request) -> Iterator[None]:
+    """Mark the running handler as a stream the shutdown ends (cancels) instead of waiting for."""
+    watches: set[asyncio.Task[object]] | None = request.app.get(WATCHES_KEY)
+    task = asyncio.current_task()
+    if watches is not None and task is not None:
+        watches.add(task)
+    try:
+        yield
+    finally:
+        if watches is not None and task is not None:
+            watches.discard(task)
+
+
+def shutting_down(request: web.Request) -> bool:
+    return bool(request.app.get(SHUTTING_DOWN_KEY))
 
 
 async def stop(serving: Serving) -> None:
