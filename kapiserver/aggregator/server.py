@@ -155,6 +155,12 @@ class APIAggregator(GenericAPIServer):
         if handler is not None:
             self._tasks.spawn(handler.close(), f"close-{name}")
 
+    def resolve_service(self, namespace: str, name: str, port: int) -> tuple[str, int]:
+        """The address to dial for a Service: the resolver webhook clients are given (upstream shares
+        the aggregator's with admission and CRD conversion webhooks). Raises ResolveError."""
+        location = self.resolver.resolve(namespace, name, port)
+        return location.host, location.port
+
     async def _update_status(self, api_service: Object) -> None:
         await self._status_client.update(api_service)
 
