@@ -26,8 +26,9 @@ _WATCH_EVENT = "apis.meta.v1.WatchEvent"
 
 
 # What hostile or cut-off bytes can raise inside the walkers (reads past the end, bad UTF-8
-# in an envelope, absurd nesting through embedded envelopes).
-_MALFORMED = (IndexError, UnicodeDecodeError, ValueError, OverflowError, RecursionError)
+# in an envelope, a varint where the envelope expects bytes, absurd nesting through
+# embedded envelopes).
+_MALFORMED = (IndexError, UnicodeDecodeError, ValueError, OverflowError, RecursionError, TypeError)
 
 
 def _malformed(exc: BaseException) -> ProtobufError:
