@@ -166,7 +166,7 @@ class APIAggregator(GenericAPIServer):
 
     async def _autoregister_completion(self) -> None:
         if self._pending:
-            raise RuntimeError(f"missing APIService: {sorted(self._pending)}")
+            raise RuntimeError(f"missing APIService: [{' '.join(sorted(self._pending))}]")
 
     # -- lifecycle ----------------------------------------------------------------------
 
