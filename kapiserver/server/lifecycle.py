@@ -33,7 +33,13 @@ class PreparedAPIServer:
     shutting_down: bool = False
 
     async def start(self) -> int:
-        """Listen, run the post-start hooks; returns the bound port."""
+        """Listen, then run the post-start hooks; returns the bound port."""
+        port = await self.listen()
+        await self.run_post_start_hooks()
+        return port
+
+    async def listen(self) -> int:
+        """Start serving (readiness waits for the hooks); returns the bound port."""
         config = self.server.config
         handler = build_handler_chain(build_filters(config), self.server.handle)
         self.serving = await serving.start(handler, config.bind_address, config.secure_port, config.ssl_context,
@@ -41,14 +47,21 @@ class PreparedAPIServer:
         port = self.serving.port
         config.secure_port = port  # resolved now (--secure-port 0); post-start hooks may need it
         log.info("Serving securely on %s:%d", config.bind_address, port)
-        for hook in _all_hooks(self.server, "post_start_hooks"):
-            try:
-                await hook.run()
-            except Exception:
-                log.exception("post-start hook %s failed", hook.name)
-                raise
-            self.hooks_done.add(hook.name)
         return port
+
+    async def run_post_start_hooks(self) -> None:
+        """In registration order: a server's later hooks may rely on its earlier ones (upstream runs
+        them in goroutines that synchronize through informers, which these hooks do not have)."""
+        for hook in _all_hooks(self.server, "post_start_hooks"):
+            await self._run_hook(hook)
+
+    async def _run_hook(self, hook: Hook) -> None:
+        try:
+            await hook.run()
+        except Exception:
+            log.exception("post-start hook %s failed", hook.name)
+            raise
+        self.hooks_done.add(hook.name)
 
     async def stop(self) -> None:
         self.shutting_down = True
@@ -73,9 +86,10 @@ class PreparedAPIServer:
             except (NotImplementedError, RuntimeError):
                 pass
         try:
-            port = await self.start()
+            port = await self.listen()
             if on_ready is not None:
                 on_ready(port)
+            await self.run_post_start_hooks()
             await stop.wait()
             log.info("Shutting down")
             if self.server.config.shutdown_delay:

@@ -15,6 +15,8 @@ controller takes it over.
 
 from __future__ import annotations
 
+import asyncio
+
 from collections.abc import Callable
 
 from kapiserver.apimachinery import errors, field, meta, timefmt
@@ -63,18 +65,22 @@ def revise_if_needed(current: Object, wanted: Object, mandatory: bool, spec_equa
 
 
 async def ensure_configurations(client: Client, wanted: list[Object], mandatory: bool, spec_equal: SpecEqual) -> None:
-    for obj in wanted:
-        current = await client.get(meta.name(obj))
-        if current is None:
-            try:
-                await client.create(obj)
-            except errors.StatusError as err:
-                if err.reason != "AlreadyExists":
-                    raise
-            continue
-        revised = revise_if_needed(current, obj, mandatory, spec_equal)
-        if revised is not None:
-            await client.update(revised)
+    """Ensure each object; they are independent, so they are written together (a few commits)."""
+    await asyncio.gather(*(_ensure_one(client, obj, mandatory, spec_equal) for obj in wanted))
+
+
+async def _ensure_one(client: Client, obj: Object, mandatory: bool, spec_equal: SpecEqual) -> None:
+    current = await client.get(meta.name(obj))
+    if current is None:
+        try:
+            await client.create(obj)
+        except errors.StatusError as err:
+            if err.reason != "AlreadyExists":
+                raise
+        return
+    revised = revise_if_needed(current, obj, mandatory, spec_equal)
+    if revised is not None:
+        await client.update(revised)
 
 
 async def remove_dangling(client: Client, names: set[str]) -> None:
