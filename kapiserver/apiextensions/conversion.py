@@ -3,15 +3,15 @@
 A Converter turns objects into another version of their kind: `await convert(objects,
 desired_api_version)` answers new objects (it never mutates its arguments, which may be
 shared with the watch cache) in the same order, or raises a StatusError. Strategy `None`
-only rewrites apiVersion (upstream's nopConverter). Strategy `Webhook` is served by a
-factory registered with `register_converter("Webhook", factory)`, the seam the conversion
-webhook plugs into; until one is registered, converting to another version of such a CRD
-fails with an internal error, as an unreachable webhook does.
+only rewrites apiVersion (upstream's nopConverter). The app hands the server one factory per
+strategy (`Webhook` comes from webhook_conversion with the server's webhook client); a
+strategy no factory serves fails like an unreachable webhook.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Protocol
 
 from kapiserver.apimachinery import errors
@@ -48,16 +48,11 @@ class _Unavailable:
         raise errors.internal_error(f"conversion strategy {self._strategy} of {self._name} is not available")
 
 
-_FACTORIES: dict[str, ConverterFactory] = {"None": lambda crd: NopConverter()}
+DEFAULT_FACTORIES: Mapping[str, ConverterFactory] = MappingProxyType({"None": lambda crd: NopConverter()})
 
 
-def register_converter(strategy: str, factory: ConverterFactory) -> None:
-    """Serve CRDs with this conversion strategy with converters from factory(crd)."""
-    _FACTORIES[strategy] = factory
-
-
-def new_converter(crd: Object) -> Converter:
+def new_converter(crd: Object, factories: Mapping[str, ConverterFactory] = DEFAULT_FACTORIES) -> Converter:
     """The converter of a CRD, for its spec as it is now (rebuilt when the spec changes)."""
     strategy = str((helpers.spec(crd).get("conversion") or {}).get("strategy") or "None")
-    factory = _FACTORIES.get(strategy)
+    factory = factories.get(strategy)
     return factory(crd) if factory is not None else _Unavailable(crd)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from kapiserver.admission.chain import Chain
@@ -25,7 +26,7 @@ from kapiserver.endpoints import installer
 from kapiserver.endpoints.request_info import RequestInfo
 from kapiserver.endpoints.responses import warning_headers, write_status
 
-from . import helpers, serving
+from . import conversion, helpers, serving
 from .controllers.informer import CRDInformer
 
 log = logging.getLogger(__name__)
@@ -35,10 +36,12 @@ _ACROSS_NAMESPACES = frozenset({"list", "watch"})
 
 
 class CRDHandler:
-    def __init__(self, informer: CRDInformer, storage_for: serving.StorageFor, admission: Chain):
+    def __init__(self, informer: CRDInformer, storage_for: serving.StorageFor, admission: Chain,
+                 converters: Mapping[str, conversion.ConverterFactory] = conversion.DEFAULT_FACTORIES):
         self._informer = informer
         self._storage_for = storage_for
         self._admission = admission
+        self._converters = converters
         self._infos: dict[str, serving.CRDInfo] = {}
         informer.handlers.append(self)
 
@@ -83,7 +86,7 @@ class CRDHandler:
             current = self._informer.get(name)
             return current is not None and helpers.is_condition_true(current, helpers.TERMINATING)
 
-        info = serving.build_info(crd, self._storage_for, self._admission, terminating)
+        info = serving.build_info(crd, self._storage_for, self._admission, terminating, self._converters)
         self._infos[uid] = info
         return info
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from kapiserver.apimachinery import errors
@@ -25,7 +25,7 @@ from kapiserver.server.filters.request_info import INFO_KEY
 from kapiserver.server.genericapiserver import Delegate, GenericAPIServer, write_discovery
 from kapiserver.storage.interface import Storage
 
-from . import helpers
+from . import conversion, helpers
 from .controllers import apiapproval, establishing, finalizer, naming, publishing
 from .controllers.informer import CRDInformer
 from .crds import CUSTOM_RESOURCE_DEFINITIONS
@@ -40,7 +40,8 @@ _SYNC_TIMEOUT = 30.0
 
 class ApiextensionsServer(GenericAPIServer):
     def __init__(self, config: Config, delegate: Delegate, storage_for: StorageFor,
-                 enabled: ResourceEnabled | None = None):
+                 enabled: ResourceEnabled | None = None,
+                 converters: Mapping[str, conversion.ConverterFactory] = conversion.DEFAULT_FACTORIES):
         super().__init__("apiextensions-apiserver", config, delegate)
         provider = StorageProvider(helpers.GROUP, [CUSTOM_RESOURCE_DEFINITIONS])
         info = provider.new_rest_storage(lambda spec: storage_for(spec.key_root), enabled or (lambda g, v, r: True))
@@ -55,7 +56,7 @@ class ApiextensionsServer(GenericAPIServer):
         status_rest = entries[f"{helpers.RESOURCE}/status"]
         ctx = RequestContext(user=SYSTEM_USER)
         self.informer = CRDInformer(entries[helpers.RESOURCE], ctx)
-        self.crd_handler = CRDHandler(self.informer, storage_for, config.admission)
+        self.crd_handler = CRDHandler(self.informer, storage_for, config.admission, converters)
         self.naming = naming.NamingController(self.informer, status_rest, ctx)
         self.establishing = establishing.EstablishingController(self.informer, status_rest, ctx)
         self.approval = apiapproval.APIApprovalController(self.informer, status_rest, ctx)
@@ -133,7 +134,9 @@ class ApiextensionsServer(GenericAPIServer):
 
 
 def new_apiextensions_server(config: Config, delegate: Delegate, storage_for: StorageFor | None = None,
-                             enabled: ResourceEnabled | None = None) -> GenericAPIServer:
+                             enabled: ResourceEnabled | None = None,
+                             converters: Mapping[str, conversion.ConverterFactory] = conversion.DEFAULT_FACTORIES,
+                             ) -> GenericAPIServer:
     if storage_for is None:
         return GenericAPIServer("apiextensions-apiserver", config, delegate)
-    return ApiextensionsServer(config, delegate, storage_for, enabled)
+    return ApiextensionsServer(config, delegate, storage_for, enabled, converters)

@@ -11,7 +11,7 @@ decode time (reported as fieldValidation asks), validation, and server-side appl
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,7 +158,8 @@ def _selectable_fields(version: dict[str, Any]) -> Callable[[Object], dict[str, 
 class _Builder:
     """Builds the CRDInfo of one CRD; one use."""
 
-    def __init__(self, crd: Object, storage_for: StorageFor, admission: Chain, terminating: Callable[[], bool]):
+    def __init__(self, crd: Object, storage_for: StorageFor, admission: Chain, terminating: Callable[[], bool],
+                 converters: Mapping[str, conversion.ConverterFactory]):
         self.crd = crd
         self.names = helpers.accepted_names(crd)
         self.group = helpers.group(crd)
@@ -167,7 +168,7 @@ class _Builder:
         self.namespaced = helpers.namespaced(crd)
         self.storage_version = helpers.storage_version(crd)
         self.preserve_unknown = bool(helpers.spec(crd).get("preserveUnknownFields"))
-        self.converter = conversion.new_converter(crd)
+        self.converter = conversion.new_converter(crd, converters)
         self.storage = storage_for(f"/registry/{self.group}/{self.plural}")
         self.admission = TerminatingGuard(admission, GroupResource(self.group, self.plural), terminating)
         self.raw_schemas = {str(v.get("name")): helpers.schema_for_version(crd, str(v.get("name")))
@@ -271,5 +272,6 @@ class _Builder:
             managedfields.reset_field_sets(reset) if reset else None)
 
 
-def build_info(crd: Object, storage_for: StorageFor, admission: Chain, terminating: Callable[[], bool]) -> CRDInfo:
-    return _Builder(crd, storage_for, admission, terminating).build()
+def build_info(crd: Object, storage_for: StorageFor, admission: Chain, terminating: Callable[[], bool],
+               converters: Mapping[str, conversion.ConverterFactory] = conversion.DEFAULT_FACTORIES) -> CRDInfo:
+    return _Builder(crd, storage_for, admission, terminating, converters).build()
