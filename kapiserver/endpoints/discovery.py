@@ -216,6 +216,9 @@ class DiscoveryRegistry:
             if remote is not None:
                 versions.append({"version": version, "resources": remote.resources,
                                  "freshness": "Current" if remote.fresh else "Stale"})
+            elif hasattr(installed[version], "aggregated_version"):
+                # custom resources know their full response kinds, which the legacy list lacks
+                versions.append(installed[version].aggregated_version())
             else:
                 listing = installed[version].api_resource_list()["resources"]
                 versions.append({"version": version, "resources": aggregated_resources(listing),
