@@ -17,8 +17,14 @@ from kapiserver.storage.interface import Preconditions
 
 from .. import storeerr
 from ..deletion import FINALIZER_FOREGROUND, FINALIZER_ORPHAN
-from ..rest import (DeleteOptions, RequestContext, UpdatedObjectInfo, UpdateOptions, ValidateObjectFunc,
-                    ValidateObjectUpdateFunc)
+from ..rest import (
+    DeleteOptions,
+    RequestContext,
+    UpdatedObjectInfo,
+    UpdateOptions,
+    ValidateObjectFunc,
+    ValidateObjectUpdateFunc,
+)
 from ..store import Store
 
 PHASE_TERMINATING = "Terminating"

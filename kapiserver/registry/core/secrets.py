@@ -11,8 +11,7 @@ import base64
 import binascii
 from typing import Any
 
-from kapiserver.apimachinery import field, objectmeta, validation
-from kapiserver.apimachinery import gojson
+from kapiserver.apimachinery import field, gojson, objectmeta, validation
 from kapiserver.apimachinery.types import Object
 from kapiserver.registry.rest import RequestContext
 from kapiserver.registry.spec import ResourceSpec
