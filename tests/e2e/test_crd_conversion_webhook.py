@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-
 from extension_apiserver import Authority
 from harness import Server
 

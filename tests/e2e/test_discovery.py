@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from pathlib import Path
 from typing import Any
 
-import pytest
-from harness import Server
+from harness import Server, parse_table
 from kubernetes import client
 
 AGGREGATED = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
@@ -177,3 +177,47 @@ def test_kubectl_reads_discovery(server: Server) -> None:
     assert "v1" in out
     groups = server.request("GET", "/apis").json()["groups"]
     assert sorted(out) == sorted(["v1", *(v["groupVersion"] for g in groups for v in g["versions"])])
+
+
+UPSTREAM_TABLE = Path(__file__).parent / "data" / "api-resources-v1.35.tsv"
+UPSTREAM_API_VERSIONS = [
+    "admissionregistration.k8s.io/v1", "apiextensions.k8s.io/v1", "apiregistration.k8s.io/v1", "apps/v1",
+    "authentication.k8s.io/v1", "authorization.k8s.io/v1", "autoscaling/v1", "autoscaling/v2", "batch/v1",
+    "certificates.k8s.io/v1", "coordination.k8s.io/v1", "discovery.k8s.io/v1", "events.k8s.io/v1",
+    "flowcontrol.apiserver.k8s.io/v1", "networking.k8s.io/v1", "node.k8s.io/v1", "policy/v1",
+    "rbac.authorization.k8s.io/v1", "resource.k8s.io/v1", "scheduling.k8s.io/v1", "storage.k8s.io/v1", "v1",
+]
+
+
+def upstream_rows() -> list[dict[str, str]]:
+    lines = [line for line in UPSTREAM_TABLE.read_text().splitlines() if not line.startswith("#")]
+    header = ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND", "VERBS", "CATEGORIES"]
+    return [
+        {name: "" if cell == "-" else cell for name, cell in zip(header, line.split("\t"), strict=True)}
+        for line in lines
+    ]
+
+
+def test_kubectl_api_resources_match_upstream_row_by_row(server: Server) -> None:
+    """The whole `kubectl api-resources -o wide` table of a default v1.35 server, in kubectl's order."""
+    _, rows = parse_table(server.kubectl("api-resources", "-o", "wide").stdout)
+    expected = upstream_rows()
+    missing = [r for r in expected if r not in rows]
+    extra = [r for r in rows if r not in expected]
+    assert not missing and not extra, f"missing: {missing}\nextra: {extra}"
+    assert rows == expected
+
+
+def test_kubectl_api_versions_match_upstream(server: Server) -> None:
+    assert server.kubectl("api-versions").stdout.split() == UPSTREAM_API_VERSIONS
+
+
+def test_kubectl_get_all_covers_upstreams_all_category(server: Server, ns: str) -> None:
+    listed = {r["NAME"] for r in upstream_rows() if "all" in r["CATEGORIES"].split(",")}
+    assert listed == {"pods", "replicationcontrollers", "services", "daemonsets", "deployments", "replicasets",
+                      "statefulsets", "horizontalpodautoscalers", "cronjobs", "jobs"}
+    server.kubectl("-n", ns, "create", "configmap", "settings", "--from-literal=a=b")
+    server.kubectl("-n", ns, "create", "job", "once", "--image=busybox")
+    server.kubectl("-n", ns, "create", "service", "clusterip", "web", "--tcp=80:8080")
+    names = server.kubectl("-n", ns, "get", "all", "-o", "name").stdout.split()
+    assert sorted(names) == ["job.batch/once", "service/web"]

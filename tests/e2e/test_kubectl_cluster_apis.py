@@ -12,52 +12,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from harness import Server, parse_table
 
-ALL_VERBS = "create,delete,deletecollection,get,list,patch,update,watch"
-# kubectl api-resources -o wide rows of kube-apiserver v1.35 (default runtime-config) for these groups
-ROWS = {
-    ("ingressclasses", "networking.k8s.io/v1"): ("", "false", "IngressClass", ""),
-    ("ingresses", "networking.k8s.io/v1"): ("ing", "true", "Ingress", ""),
-    ("ipaddresses", "networking.k8s.io/v1"): ("ip", "false", "IPAddress", ""),
-    ("networkpolicies", "networking.k8s.io/v1"): ("netpol", "true", "NetworkPolicy", ""),
-    ("servicecidrs", "networking.k8s.io/v1"): ("", "false", "ServiceCIDR", ""),
-    ("csidrivers", "storage.k8s.io/v1"): ("", "false", "CSIDriver", ""),
-    ("csinodes", "storage.k8s.io/v1"): ("", "false", "CSINode", ""),
-    ("csistoragecapacities", "storage.k8s.io/v1"): ("", "true", "CSIStorageCapacity", ""),
-    ("storageclasses", "storage.k8s.io/v1"): ("sc", "false", "StorageClass", ""),
-    ("volumeattachments", "storage.k8s.io/v1"): ("", "false", "VolumeAttachment", ""),
-    ("volumeattributesclasses", "storage.k8s.io/v1"): ("vac", "false", "VolumeAttributesClass", ""),
-    ("certificatesigningrequests", "certificates.k8s.io/v1"): ("csr", "false", "CertificateSigningRequest", ""),
-    ("mutatingwebhookconfigurations", "admissionregistration.k8s.io/v1"):
-        ("", "false", "MutatingWebhookConfiguration", "api-extensions"),
-    ("validatingadmissionpolicies", "admissionregistration.k8s.io/v1"):
-        ("", "false", "ValidatingAdmissionPolicy", "api-extensions"),
-    ("validatingadmissionpolicybindings", "admissionregistration.k8s.io/v1"):
-        ("", "false", "ValidatingAdmissionPolicyBinding", "api-extensions"),
-    ("validatingwebhookconfigurations", "admissionregistration.k8s.io/v1"):
-        ("", "false", "ValidatingWebhookConfiguration", "api-extensions"),
-    ("deviceclasses", "resource.k8s.io/v1"): ("", "false", "DeviceClass", ""),
-    ("resourceclaims", "resource.k8s.io/v1"): ("", "true", "ResourceClaim", ""),
-    ("resourceclaimtemplates", "resource.k8s.io/v1"): ("", "true", "ResourceClaimTemplate", ""),
-    ("resourceslices", "resource.k8s.io/v1"): ("", "false", "ResourceSlice", ""),
-    ("endpointslices", "discovery.k8s.io/v1"): ("", "true", "EndpointSlice", ""),
-}
-OFF_BY_DEFAULT = ("networking.k8s.io/v1beta1", "storage.k8s.io/v1beta1", "certificates.k8s.io/v1beta1",
-                  "certificates.k8s.io/v1alpha1", "admissionregistration.k8s.io/v1beta1",
-                  "admissionregistration.k8s.io/v1alpha1", "resource.k8s.io/v1beta2", "resource.k8s.io/v1beta1",
-                  "resource.k8s.io/v1alpha3")
-
-
-def test_discovery_rows(server: Server) -> None:
-    _, rows = parse_table(server.kubectl("api-resources", "-o", "wide").stdout)
-    by_key = {(row["NAME"], row["APIVERSION"]): row for row in rows}
-    for (name, version), (short, namespaced, kind, categories) in ROWS.items():
-        row = by_key.get((name, version))
-        assert row is not None, f"{version}/{name} is not served"
-        assert (row["SHORTNAMES"], row["NAMESPACED"], row["KIND"], row["VERBS"], row["CATEGORIES"]) == (
-            short, namespaced, kind, ALL_VERBS, categories), row
-    versions = server.kubectl("api-versions").stdout.split()
-    assert not set(OFF_BY_DEFAULT) & set(versions)
-
 
 def manifests(suffix: str) -> str:
     return f"""

@@ -8,22 +8,6 @@ import json
 
 from harness import Server, parse_table
 
-ALL_VERBS = "create,delete,deletecollection,get,list,patch,update,watch"
-ROWS = {
-    ("jobs", "batch/v1"): ("", "true", "Job", ALL_VERBS, "all"),
-    ("cronjobs", "batch/v1"): ("cj", "true", "CronJob", ALL_VERBS, "all"),
-    ("horizontalpodautoscalers", "autoscaling/v2"): ("hpa", "true", "HorizontalPodAutoscaler", ALL_VERBS, "all"),
-    ("poddisruptionbudgets", "policy/v1"): ("pdb", "true", "PodDisruptionBudget", ALL_VERBS, ""),
-    ("replicationcontrollers", "v1"): ("rc", "true", "ReplicationController", ALL_VERBS, "all"),
-    ("podtemplates", "v1"): ("", "true", "PodTemplate", ALL_VERBS, ""),
-    ("limitranges", "v1"): ("limits", "true", "LimitRange", ALL_VERBS, ""),
-    ("resourcequotas", "v1"): ("quota", "true", "ResourceQuota", ALL_VERBS, ""),
-    ("persistentvolumes", "v1"): ("pv", "false", "PersistentVolume", ALL_VERBS, ""),
-    ("persistentvolumeclaims", "v1"): ("pvc", "true", "PersistentVolumeClaim", ALL_VERBS, ""),
-    ("componentstatuses", "v1"): ("cs", "false", "ComponentStatus", "get,list", ""),
-    ("bindings", "v1"): ("", "true", "Binding", "create", ""),
-}
-
 MANIFESTS = """
 apiVersion: batch/v1
 kind: Job
@@ -65,16 +49,6 @@ spec:
   resources: {requests: {storage: 1Gi}}
 """
 
-
-def test_discovery_rows(server: Server) -> None:
-    _, rows = parse_table(server.kubectl("api-resources", "-o", "wide").stdout)
-    by_key = {(row["NAME"], row["APIVERSION"]): row for row in rows}
-    for (name, version), expected in ROWS.items():
-        row = by_key.get((name, version))
-        assert row is not None, f"{version}/{name} is not served"
-        assert (row["SHORTNAMES"], row["NAMESPACED"], row["KIND"], row["VERBS"], row["CATEGORIES"]) == expected, row
-    versions = server.kubectl("api-versions").stdout.split()
-    assert {"autoscaling/v1", "autoscaling/v2", "batch/v1", "policy/v1"} <= set(versions)
 
 
 def test_manifests_defaults_and_columns(server: Server, ns: str) -> None:
