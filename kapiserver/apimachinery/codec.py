@@ -11,6 +11,8 @@ from typing import Any
 import orjson
 import yaml
 
+from .golang import go_quote
+
 try:  # the C implementations are several times faster
     _YamlLoader: Any = yaml.CSafeLoader
     _YamlDumper: Any = yaml.CSafeDumper
@@ -51,6 +53,37 @@ def yaml_loads(data: bytes | str) -> Any:
         return yaml.load(data, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise DecodeError(str(exc)) from exc
+
+
+def yaml_duplicate_keys_error(data: bytes | str) -> str | None:
+    """The error upstream's strict YAML-to-JSON conversion (goyaml.v2 UnmarshalStrict) gives
+    a document that repeats a key in a map, or None. Its line is the repeated value's."""
+    found: list[str] = []
+
+    def construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)):
+                continue
+            if key in seen:
+                shown = go_quote(key) if isinstance(key, str) else str(key).lower() if isinstance(key, bool) else key
+                found.append(f"line {value_node.start_mark.line + 1}: key {shown} already set in map")
+            seen.add(key)
+        mapping: dict[Any, Any] = yaml.SafeLoader.construct_mapping(loader, node, deep)
+        return mapping
+
+    class _Checker(yaml.SafeLoader):  # type: ignore[misc]
+        pass
+
+    _Checker.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    try:
+        yaml.load(data, Loader=_Checker)
+    except yaml.YAMLError:
+        return None
+    if not found:
+        return None
+    return "error converting YAML to JSON: yaml: unmarshal errors:\n  " + "\n  ".join(found)
 
 
 class _Dumper(_YamlDumper):  # type: ignore[misc, valid-type]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -332,47 +333,86 @@ class _Scanner:
         return state
 
 
-class _Duplicated(dict):  # type: ignore[type-arg]
-    """An object in which a key appeared more than once (the last value won, as in Go)."""
+@dataclass
+class Duplicates:
+    """The keys a JSON document repeats, and where each path first appears in it.
 
-    duplicates: list[str]
+    Upstream's strict decoder reports unknown and duplicate fields in the order it meets
+    them, so both kinds are placed by their position in the document: an unknown field
+    where it first appears, a duplicate where it is first repeated."""
+
+    paths: list[str]
+    first_seen: dict[str, int]
+    repeated_at: dict[str, int]
+
+    def in_document_order(self, unknown: list[str]) -> list[tuple[str, str]]:
+        """("duplicate" | "unknown", path) for these unknown paths and every duplicate."""
+        end = len(self.first_seen)
+        placed = [(self.repeated_at[path], "duplicate", path) for path in self.paths]
+        placed += [(self.first_seen.get(path, end), "unknown", path) for path in unknown]
+        return [(kind, path) for _, kind, path in sorted(placed, key=lambda entry: entry[0])]
 
 
-def loads_noting_duplicates(data: bytes) -> tuple[Any, list[str]]:
-    """Decode like loads(), also returning the paths of duplicated keys ("metadata.name"),
-    which strict decoding (fieldValidation Strict/Warn) reports."""
-    seen_duplicates = False
+def loads_noting_duplicates(data: bytes, merge_repeated: bool = False) -> tuple[Any, Duplicates | None]:
+    """Decode like loads(), and describe the keys the document repeats (None if none).
+
+    A repeated key's last value wins, as when Go decodes into a map; with merge_repeated,
+    a repeated object is merged into the earlier one (arrays element by element), as Go
+    decodes into the struct field the first occurrence already filled."""
+    repeated = False
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        nonlocal seen_duplicates
+        nonlocal repeated
         out = dict(items)
         if len(out) == len(items):
             return out
-        seen_duplicates = True
-        marked = _Duplicated(out)
-        counted: set[str] = set()
-        marked.duplicates = []
-        for key, _ in items:
-            if key in counted:
-                marked.duplicates.append(key)
-            counted.add(key)
-        return marked
+        repeated = True
+        if not merge_repeated:
+            return out
+        out = {}
+        for key, value in items:
+            out[key] = _go_merge(out[key], value) if key in out else value
+        return out
 
     try:
         value = json.loads(data, object_pairs_hook=pairs)
     except (ValueError, RecursionError):
-        return loads(data), []
-    if not seen_duplicates:
-        return value, []
-    found: list[str] = []
-    return _unmark(value, "", found), found
+        return loads(data), None
+    if not repeated:
+        return value, None
+    report = Duplicates([], {}, {})
+    _walk_in_document_order(json.loads(data, object_pairs_hook=_RawObject), "", report)
+    return value, report
 
 
-def _unmark(value: Any, path: str, found: list[str]) -> Any:
-    if isinstance(value, dict):
-        if isinstance(value, _Duplicated):
-            found.extend(f"{path}.{key}" if path else key for key in dict.fromkeys(value.duplicates))
-        return {k: _unmark(v, f"{path}.{k}" if path else k, found) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_unmark(item, f"{path}[{i}]", found) for i, item in enumerate(value)]
-    return value
+def _go_merge(earlier: Any, later: Any) -> Any:
+    if isinstance(earlier, dict) and isinstance(later, dict):
+        merged = dict(earlier)
+        for key, value in later.items():
+            merged[key] = _go_merge(merged[key], value) if key in merged else value
+        return merged
+    if isinstance(earlier, list) and isinstance(later, list):
+        return [_go_merge(earlier[i], item) if i < len(earlier) else item for i, item in enumerate(later)]
+    return later
+
+
+class _RawObject(list):  # type: ignore[type-arg]
+    """An object's (key, value) pairs as written, repeats included."""
+
+
+def _walk_in_document_order(value: Any, path: str, report: Duplicates) -> None:
+    if isinstance(value, _RawObject):
+        seen: set[str] = set()
+        for key, item in value:
+            child = f"{path}.{key}" if path else key
+            if key in seen:
+                if child not in report.repeated_at:
+                    report.paths.append(child)
+                    report.repeated_at[child] = len(report.first_seen) + len(report.repeated_at)
+            else:
+                seen.add(key)
+                report.first_seen.setdefault(child, len(report.first_seen) + len(report.repeated_at))
+            _walk_in_document_order(item, child, report)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _walk_in_document_order(item, f"{path}[{i}]", report)

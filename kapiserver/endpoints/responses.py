@@ -30,10 +30,11 @@ def encode(obj: Object, media_type: str, pretty: bool = False) -> bytes:
 
 
 def warning_headers(warnings: list[str]) -> list[tuple[str, str]]:
-    """RFC 7234 warnings as upstream sends them: `299 - "text"`."""
+    """RFC 7234 warnings as upstream sends them: `299 - "text"`, line breaks written as
+    spaces (as Go's net/http writes every header value)."""
     out = []
     for text in warnings:
-        escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+        escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("\r", " ")
         out.append(("Warning", f'299 - "{escaped}"'))
     return out
 

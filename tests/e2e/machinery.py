@@ -60,12 +60,14 @@ def status_of(caught: pytest.ExceptionInfo[ApiException]) -> dict[str, Any]:
     return json.loads(caught.value.body)
 
 
-def post_with_warnings(server: Server, path: str, body: str) -> tuple[int, list[str], Any]:
+def post_with_warnings(
+    server: Server, path: str, body: str, content_type: str = "application/json"
+) -> tuple[int, list[str], Any]:
     """POST and return every Warning header (the harness keeps one value per header name)."""
     parts = urlsplit(server.url)
     conn = http.client.HTTPSConnection(parts.hostname or "", parts.port, context=server._ssl, timeout=30)
     try:
-        conn.request("POST", path, body=body, headers={"Content-Type": "application/json"})
+        conn.request("POST", path, body=body, headers={"Content-Type": content_type})
         answer = conn.getresponse()
         return answer.status, answer.headers.get_all("Warning") or [], json.loads(answer.read())
     finally:

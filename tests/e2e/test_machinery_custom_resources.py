@@ -52,8 +52,6 @@ spec:
 
 @pytest.fixture
 def group(server: Server) -> Iterator[str]:
-    if "customresourcedefinitions" not in server.served_resources("apiextensions.k8s.io/v1"):
-        pytest.skip("CustomResourceDefinitions are not served by this build")
     name = f"m{secrets.token_hex(4)}.example.com"
     server.kubectl("apply", "-f", "-", input=CRD.format(group=name))
     server.kubectl("wait", "--for=condition=Established", f"crd/widgets.{name}", "--timeout=30s")

@@ -71,7 +71,7 @@ def test_field_validation_on_raw_requests(server: Server, ns: str) -> None:
     )
     status, warnings, created = post_with_warnings(server, path + "?fieldValidation=Warn", body)
     assert status == 201, created
-    assert created["data"] == {"b": "2"}, "the last duplicate wins"
+    assert created["data"] == {"a": "1", "b": "2"}, "Go decodes the repeat into the map the first one filled"
     assert warnings == ['299 - "duplicate field \\"data\\""', '299 - "unknown field \\"x\\""']
     bad = server.request("POST", path + "?fieldValidation=Sometimes", body, {"Content-Type": "application/json"})
     assert bad.status == 422, bad.body
@@ -81,12 +81,6 @@ def test_field_validation_on_raw_requests(server: Server, ns: str) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='upstream strict decoding (sigs.k8s.io/json) reports unknown and duplicate fields in the order it '
-    'meets them: \'strict decoding error: unknown field "x", duplicate field "data"\'; kapiserver lists every '
-    "duplicate first (kapiserver/endpoints/handlers/common.py check_fields)",
-)
 def test_strict_decoding_errors_in_document_order(server: Server, ns: str) -> None:
     body = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"dup"},"x":1,"data":{"a":"1"},"data":{"b":"2"}}'
     strict = server.request(
@@ -99,3 +93,22 @@ def test_strict_decoding_errors_in_document_order(server: Server, ns: str) -> No
     )
 
 
+
+
+def test_strict_decoding_of_a_yaml_body_reports_repeated_keys_first(server: Server, ns: str) -> None:
+    path = f"/api/v1/namespaces/{ns}/configmaps"
+    body = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y\nx: 1\ndata:\n  a: '1'\ndata:\n  b: '2'\n"
+    yaml = {"Content-Type": "application/yaml"}
+    strict = server.request("POST", path + "?fieldValidation=Strict", body, yaml)
+    assert strict.status == 400, strict.body
+    assert strict.json()["message"] == (
+        'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: error converting '
+        'YAML to JSON: yaml: unmarshal errors:\n  line 9: key "data" already set in map, unknown field "x"'
+    )
+    status, warnings, created = post_with_warnings(server, path, body, "application/yaml")
+    assert status == 201, created
+    assert created["data"] == {"b": "2"}, "YAML keeps the last value"
+    assert warnings == [
+        '299 - "error converting YAML to JSON: yaml: unmarshal errors:   line 9: key \\"data\\" already set in map"',
+        '299 - "unknown field \\"x\\""',
+    ]

@@ -234,8 +234,6 @@ def test_strategic_patch_replace_directive_and_primitive_list_deletion(server: S
 
 
 def test_strategic_patch_retain_keys_on_a_deployment_strategy(server: Server, ns: str) -> None:
-    if "deployments" not in server.served_resources("apps/v1"):
-        pytest.skip("apps/v1 deployments are not served by this build")
     k = server.kubectl
     deployment = {
         "apiVersion": "apps/v1",

@@ -15,8 +15,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import yaml
-
 from .. import codec, errors
 
 _MAP_TYPE = "map[string]interface {}"
@@ -24,7 +22,7 @@ _MAP_TYPE = "map[string]interface {}"
 
 def decode(body: bytes) -> tuple[dict[str, Any], bool]:
     """The applied configuration, and whether the body may repeat a key (then ask
-    strict_problem). An empty body is an empty map (upstream yaml.Unmarshal)."""
+    codec.yaml_duplicate_keys_error). An empty body is an empty map (upstream yaml.Unmarshal)."""
     text = body.lstrip()
     if text[:1] == b"{":
         duplicates = False
@@ -70,37 +68,6 @@ def _decode_yaml(body: bytes) -> dict[str, Any]:
             f"unmarshal {kind} into Go value of type {_MAP_TYPE}"
         )
     return obj
-
-
-def strict_problem(body: bytes) -> str | None:
-    """The strict decoding error of the body (duplicate keys), or None."""
-    duplicates: list[str] = []
-
-    class _Checker(yaml.SafeLoader):  # type: ignore[misc]
-        pass
-
-    def construct_mapping(
-        loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False
-    ) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, (str, int, float, bool)):
-                continue
-            if key in seen:
-                duplicates.append(f'line {key_node.start_mark.line + 1}: key "{key}" already set in map')
-            seen.add(key)
-        mapping: dict[Any, Any] = yaml.SafeLoader.construct_mapping(loader, node, deep)
-        return mapping
-
-    _Checker.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
-    try:
-        yaml.load(body, Loader=_Checker)
-    except yaml.YAMLError:
-        return None
-    if not duplicates:
-        return None
-    return "error converting YAML to JSON: yaml: unmarshal errors:\n  " + "\n  ".join(duplicates)
 
 
 def _first_line(exc: Exception) -> str:

@@ -49,14 +49,17 @@ def decode_object(scope: RequestScope, content_type: str, body: bytes, ctx: Requ
     """Decode a body into the endpoint's kind; 400 for anything that is not one."""
     media = negotiation.input_media_type(content_type, scope.input_types)
     expected = scope.kind
-    duplicates: list[str] = []
+    duplicates: gojson.Duplicates | None = None
+    yaml_problem: str | None = None
     try:
         if media == negotiation.PROTOBUF:
             obj = protobuf.decode_object(body)
         elif media == negotiation.YAML:
             obj = codec.yaml_loads(body)
+            if field_validation != "Ignore":
+                yaml_problem = codec.yaml_duplicate_keys_error(body)
         else:
-            obj, duplicates = gojson.loads_noting_duplicates(body)
+            obj, duplicates = gojson.loads_noting_duplicates(body, merge_repeated=scope.definition is not None)
     except (ValueError, codec.DecodeError) as exc:
         raise errors.bad_request(f"the object provided is unrecognized (must be of type {expected.kind}): "
                                  f"couldn't get version/kind; json parse error: {exc} ({summarize(body)})") from exc
@@ -67,16 +70,18 @@ def decode_object(scope: RequestScope, content_type: str, body: bytes, ctx: Requ
                                  f"\"json:\\\"apiVersion,omitempty\\\"\"; Kind string "
                                  f"\"json:\\\"kind,omitempty\\\"\" }} ({summarize(body)})")
     check_type_meta(scope, obj)
-    check_fields(scope, obj, ctx, field_validation, duplicates)
+    check_fields(scope, obj, ctx, field_validation, duplicates, yaml_problem)
     return obj
 
 
 def check_fields(scope: RequestScope, obj: Object, ctx: RequestContext, field_validation: str,
-                 duplicates: list[str] | None = None) -> None:
+                 duplicates: gojson.Duplicates | None = None, yaml_problem: str | None = None) -> None:
     """Read obj as its built-in type: wrong JSON types are a 400; undeclared fields are
     dropped, and reported with duplicated ones as fieldValidation asks (default Warn), as
-    upstream's strict decoder does. Kinds without a built-in definition (custom resources)
-    may put a pruning function under `scope.extra[PRUNE_KEY]`: obj -> the paths it dropped."""
+    upstream's strict decoder does: a YAML body's repeated keys first, then JSON's unknown
+    and duplicate fields in the order they appear. Kinds without a built-in definition
+    (custom resources) may put a pruning function under `scope.extra[PRUNE_KEY]`: obj -> the
+    paths it dropped."""
     kind = scope.kind
     if scope.definition is None:
         prune = scope.extra.get(PRUNE_KEY)
@@ -93,10 +98,11 @@ def check_fields(scope: RequestScope, obj: Object, ctx: RequestContext, field_va
         if shaped is not obj:  # strategies then see what upstream's would: the decoded struct
             obj.clear()
             obj.update(shaped)
-    if not (unknown or duplicates) or field_validation == "Ignore":
+    if not (unknown or duplicates or yaml_problem) or field_validation == "Ignore":
         return
-    problems = [f"duplicate field {field.go_quote(path)}" for path in duplicates or ()]
-    problems += [f"unknown field {field.go_quote(path)}" for path in unknown]
+    ordered = duplicates.in_document_order(unknown) if duplicates else [("unknown", path) for path in unknown]
+    problems = [yaml_problem] if yaml_problem else []
+    problems += [f"{kind} field {field.go_quote(path)}" for kind, path in ordered]
     if field_validation == "Strict":
         raise errors.bad_request(f"{kind.kind} in version {field.go_quote(kind.version)} cannot be handled as a "
                                  f"{kind.kind}: strict decoding error: " + ", ".join(problems))

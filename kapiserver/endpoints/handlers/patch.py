@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from kapiserver.apimachinery import errors, field, managedfields, meta
+from kapiserver.apimachinery import codec, errors, field, managedfields, meta
 from kapiserver.apimachinery.managedfields import applybody
 from kapiserver.apimachinery.patch import patcher as patching
 from kapiserver.apimachinery.types import Object
@@ -96,7 +96,7 @@ class PatchedObjectInfo:
         applied, maybe_duplicates = applybody.decode(self._body)
         obj = field_manager.apply(old, applied, self._options.field_manager, self._force)
         if maybe_duplicates and self._options.field_validation in ("", "Strict", "Warn"):
-            problem = applybody.strict_problem(self._body)
+            problem = codec.yaml_duplicate_keys_error(self._body)
             if problem is not None:
                 if self._options.field_validation == "Strict":
                     raise errors.bad_request(f"error strict decoding YAML: {problem}")
