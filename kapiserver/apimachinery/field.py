@@ -42,25 +42,25 @@ OMIT = _Omit()
 class Path:
     """An immutable path to a field: `spec.containers[0].ports[1].containerPort`, `metadata.labels[app]`."""
 
-    __slots__ = ("_parent", "_name", "_index")
+    __slots__ = ("_index", "_name", "_parent")
 
-    def __init__(self, name: str = "", *more: str, parent: "Path | None" = None, index: str | None = None):
+    def __init__(self, name: str = "", *more: str, parent: Path | None = None, index: str | None = None):
         self._parent = parent
         self._name = name
         self._index = index
         if more:
             raise TypeError("use new_path() for several names")
 
-    def child(self, name: str, *more: str) -> "Path":
+    def child(self, name: str, *more: str) -> Path:
         path = Path(name, parent=self)
         for extra in more:
             path = Path(extra, parent=path)
         return path
 
-    def index(self, i: int) -> "Path":
+    def index(self, i: int) -> Path:
         return Path(parent=self, index=str(i))
 
-    def key(self, k: str) -> "Path":
+    def key(self, k: str) -> Path:
         return Path(parent=self, index=k)
 
     def __str__(self) -> str:

@@ -23,7 +23,6 @@ from collections.abc import Callable
 from typing import Any
 
 
-
 class GoPanic(RuntimeError):
     """A runtime panic in upstream's code for the same input."""
 

@@ -14,7 +14,7 @@ class GroupVersion:
         return f"{self.group}/{self.version}" if self.group else self.version
 
     @classmethod
-    def parse(cls, api_version: str) -> "GroupVersion":
+    def parse(cls, api_version: str) -> GroupVersion:
         """Split an apiVersion ("apps/v1", "v1"); raises ValueError on more than one slash."""
         if api_version.count("/") > 1:
             raise ValueError(f"unexpected GroupVersion string: {api_version}")

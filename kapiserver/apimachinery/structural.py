@@ -37,8 +37,8 @@ class Node:
     kind: str  # "struct" | "map" | "list" | "string" | "int" | "number" | "bool" | "any" | "quantity" | "intorstring"
     go_type: str
     struct_name: str = ""
-    fields: dict[str, "Node"] = field(default_factory=dict)
-    item: "Node | None" = None
+    fields: dict[str, Node] = field(default_factory=dict)
+    item: Node | None = None
     int_format: str = ""
     preserve_unknown: bool = False
 

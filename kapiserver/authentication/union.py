@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .interfaces import Authenticator, AuthRequest
 from kapiserver.apimachinery.user import ALL_AUTHENTICATED, UserInfo
+
+from .interfaces import Authenticator, AuthRequest
 
 
 class UnionAuthenticator:

@@ -5,8 +5,9 @@ TLS has already verified the chain against --client-ca-file; this only reads the
 
 from __future__ import annotations
 
-from .interfaces import AuthRequest
 from kapiserver.apimachinery.user import UserInfo
+
+from .interfaces import AuthRequest
 
 
 class X509Authenticator:

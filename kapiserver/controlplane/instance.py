@@ -7,10 +7,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kapiserver.registry import (admissionregistration, apiserverinternal, apps, authentication,
-                                 authorization, autoscaling, batch, certificates, coordination, core,
-                                 discovery, events, flowcontrol, networking, node, policy, rbac, resource,
-                                 scheduling, storage_k8s)
+from kapiserver.registry import (
+    admissionregistration,
+    apiserverinternal,
+    apps,
+    authentication,
+    authorization,
+    autoscaling,
+    batch,
+    certificates,
+    coordination,
+    core,
+    discovery,
+    events,
+    flowcontrol,
+    networking,
+    node,
+    policy,
+    rbac,
+    resource,
+    scheduling,
+    storage_k8s,
+)
+from kapiserver.registry.core.namespaces import NAMESPACES
 from kapiserver.registry.hooks import HookedStorageProvider
 from kapiserver.registry.provider import StorageProvider
 from kapiserver.registry.spec import ResourceSpec
@@ -18,8 +37,6 @@ from kapiserver.server.config import Config
 from kapiserver.server.genericapiserver import Delegate, GenericAPIServer
 from kapiserver.storage.factory import StorageFactory
 from kapiserver.storage.interface import Storage
-
-from kapiserver.registry.core.namespaces import NAMESPACES
 
 from . import bootstrap
 from .extra import Extra
@@ -63,7 +80,7 @@ class KubeAPIServer:
 
     @classmethod
     def new(cls, config: Config, delegate: Delegate, storage: StorageFactory, enabled: ResourceEnabled,
-            event_ttl_seconds: int = core.DEFAULT_EVENT_TTL_SECONDS, extra: Extra | None = None) -> "KubeAPIServer":
+            event_ttl_seconds: int = core.DEFAULT_EVENT_TTL_SECONDS, extra: Extra | None = None) -> KubeAPIServer:
         server = GenericAPIServer("kube-apiserver", config, delegate)
         instance = cls(server)
         extra = extra or Extra()

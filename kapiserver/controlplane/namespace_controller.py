@@ -22,7 +22,7 @@ from kapiserver.apimachinery.user import SYSTEM_PRIVILEGED_GROUP, UserInfo
 from kapiserver.endpoints.discovery import DiscoveryRegistry
 from kapiserver.registry import rest
 from kapiserver.registry.core.namespaces import NAMESPACES
-from kapiserver.registry.core.namespaces_lifecycle import NamespaceREST, PHASE_TERMINATING
+from kapiserver.registry.core.namespaces_lifecycle import PHASE_TERMINATING, NamespaceREST
 from kapiserver.registry.rest import DeleteOptions, GetOptions, ListOptions, RequestContext, UpdateOptions
 from kapiserver.storage.interface import Storage
 

@@ -84,11 +84,10 @@ def parse_request_info(method: str, path: str, query: str = "") -> RequestInfo:
     else:
         verb = _METHOD_VERBS.get(method.upper(), "")
     namespace = ""
-    if rest and rest[0] == "namespaces":
-        if len(rest) > 1:
-            namespace = rest[1]
-            if len(rest) > 2 and rest[2] not in _NAMESPACE_SUBRESOURCES:
-                rest = rest[2:]
+    if rest and rest[0] == "namespaces" and len(rest) > 1:
+        namespace = rest[1]
+        if len(rest) > 2 and rest[2] not in _NAMESPACE_SUBRESOURCES:
+            rest = rest[2:]
     resource = name = subresource = ""
     if len(rest) >= 3 and verb != "proxy":
         subresource = rest[2]

@@ -30,7 +30,7 @@ class _DeleteNow(Exception):
     pass
 
 
-async def delete_object(store: "Store", ctx: RequestContext, name: str,
+async def delete_object(store: Store, ctx: RequestContext, name: str,
                         delete_validation: ValidateObjectFunc | None, options: DeleteOptions) -> tuple[Object, bool]:
     """Returns (what to answer, whether the object is gone)."""
     key = store.key(ctx, name)
@@ -81,7 +81,7 @@ async def delete_object(store: "Store", ctx: RequestContext, name: str,
 
 
 async def _update_for_graceful_deletion(
-    store: "Store", ctx: RequestContext, key: str, name: str, options: DeleteOptions,
+    store: Store, ctx: RequestContext, key: str, name: str, options: DeleteOptions,
     preconditions: Preconditions, delete_validation: ValidateObjectFunc | None,
 ) -> tuple[Object, bool] | None:
     """Record the deletion on the object. Returns (what to answer, deleted-now?), or None to delete at once.

@@ -20,7 +20,7 @@ FINALIZER_FOREGROUND = "foregroundDeletion"
 class GracefulDecision:
     """What BeforeDelete decided: delete gracefully (update first), already pending, or at once."""
 
-    __slots__ = ("graceful", "pending", "grace_period")
+    __slots__ = ("grace_period", "graceful", "pending")
 
     def __init__(self, graceful: bool = False, pending: bool = False, grace_period: int | None = None):
         self.graceful = graceful

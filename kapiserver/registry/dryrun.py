@@ -6,7 +6,15 @@ from collections.abc import AsyncIterator
 
 from kapiserver.apimachinery.types import Object
 from kapiserver.storage import errors as storage_errors
-from kapiserver.storage.interface import ListOptions, ListResult, Preconditions, Storage, UpdateFunc, ValidateDeletionFunc, WatchEvent
+from kapiserver.storage.interface import (
+    ListOptions,
+    ListResult,
+    Preconditions,
+    Storage,
+    UpdateFunc,
+    ValidateDeletionFunc,
+    WatchEvent,
+)
 
 
 class DryRunStorage:

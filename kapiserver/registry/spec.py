@@ -44,7 +44,7 @@ class Subresource:
     """
 
     name: str
-    make: Callable[["Store"], Any]
+    make: Callable[[Store], Any]
     kind: GroupVersionKind | None = None
     # Other apiVersions a request body may carry (pods/eviction takes policy/v1 and v1beta1).
     accepts: tuple[str, ...] = ()
@@ -74,7 +74,7 @@ class ResourceSpec:
     # Verbs upstream leaves out for this kind (e.g. no deletecollection for namespaces).
     excluded_verbs: tuple[str, ...] = ()
     # A custom REST object instead of the generic Store (review APIs, tokenrequest, ...).
-    rest_factory: Callable[["ResourceSpec", "Storage"], Any] | None = None
+    rest_factory: Callable[[ResourceSpec, Storage], Any] | None = None
     # The version objects are stored at when another version of the group owns the storage
     # ("" = this one): discovery's storageVersionHash names it (registry/conversion.py).
     storage_version: str = ""

@@ -24,8 +24,17 @@ from .deleter import delete_object
 from .dryrun import DryRunStorage
 from .pathsegment import is_valid_path_segment_name, validate_path_segment_name
 from .predicate import build_predicate, single_namespace
-from .rest import (CreateOptions, DeleteOptions, GetOptions, ListOptions, RequestContext, UpdatedObjectInfo,
-                   UpdateOptions, ValidateObjectFunc, ValidateObjectUpdateFunc)
+from .rest import (
+    CreateOptions,
+    DeleteOptions,
+    GetOptions,
+    ListOptions,
+    RequestContext,
+    UpdatedObjectInfo,
+    UpdateOptions,
+    ValidateObjectFunc,
+    ValidateObjectUpdateFunc,
+)
 from .spec import ResourceSpec
 from .strategy import Strategy
 from .table import to_table
@@ -62,7 +71,7 @@ class Store:
         except protobuf.ProtobufError as exc:
             raise errors.bad_request(str(exc)) from exc
 
-    def with_strategy(self, strategy: Strategy) -> "Store":
+    def with_strategy(self, strategy: Strategy) -> Store:
         """The same resource and storage under another strategy (status and other subresources)."""
         return Store(self.spec, self.storage, strategy)
 
@@ -130,10 +139,10 @@ class Store:
         opts = StorageListOptions(options.resource_version, options.resource_version_match,  # type: ignore[arg-type]
                                   predicate, True)
         key = self.key_root(namespace)
-        if predicate.exact_name is not None and (namespace or not self.spec.namespaced):
-            if not is_valid_path_segment_name(predicate.exact_name):
-                key = f"{key}/{predicate.exact_name}"
-                opts = StorageListOptions(opts.resource_version, opts.resource_version_match, predicate, False)
+        if (predicate.exact_name is not None and (namespace or not self.spec.namespaced)
+                and not is_valid_path_segment_name(predicate.exact_name)):
+            key = f"{key}/{predicate.exact_name}"
+            opts = StorageListOptions(opts.resource_version, opts.resource_version_match, predicate, False)
         try:
             return await self.storage.get_list(key, opts)
         except Exception as exc:
@@ -159,9 +168,9 @@ class Store:
         namespace = ctx.namespace or self._selected_namespace(options.field_selector)
         key = self.key_root(namespace)
         recursive = True
-        if predicate.exact_name is not None and (namespace or not self.spec.namespaced):
-            if not is_valid_path_segment_name(predicate.exact_name):
-                key, recursive = f"{key}/{predicate.exact_name}", False
+        if (predicate.exact_name is not None and (namespace or not self.spec.namespaced)
+                and not is_valid_path_segment_name(predicate.exact_name)):
+            key, recursive = f"{key}/{predicate.exact_name}", False
         opts = StorageListOptions(options.resource_version, options.resource_version_match,  # type: ignore[arg-type]
                                   predicate, recursive, options.allow_watch_bookmarks, options.send_initial_events,
                                   timeout_seconds=float(options.timeout_seconds or 0))

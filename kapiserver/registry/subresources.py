@@ -6,7 +6,14 @@ from typing import TYPE_CHECKING
 
 from kapiserver.apimachinery.types import Object
 
-from .rest import GetOptions, RequestContext, UpdatedObjectInfo, UpdateOptions, ValidateObjectFunc, ValidateObjectUpdateFunc
+from .rest import (
+    GetOptions,
+    RequestContext,
+    UpdatedObjectInfo,
+    UpdateOptions,
+    ValidateObjectFunc,
+    ValidateObjectUpdateFunc,
+)
 from .spec import Subresource
 from .strategy import Strategy
 
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 class StatusREST:
     """upstream's StatusREST: only get and update, with a strategy that keeps everything but status."""
 
-    def __init__(self, store: "Store"):
+    def __init__(self, store: Store):
         self._store = store
         self.strategy = store.strategy
 

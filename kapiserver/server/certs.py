@@ -35,7 +35,7 @@ class TLSFiles:
     kubeconfig: Path
 
     @classmethod
-    def in_dir(cls, directory: Path) -> "TLSFiles":
+    def in_dir(cls, directory: Path) -> TLSFiles:
         pki = directory / "pki"
         return cls(pki / "ca.crt", pki / "ca.key", pki / "apiserver.crt", pki / "apiserver.key",
                    pki / "admin.crt", pki / "admin.key", directory / "admin.kubeconfig")
@@ -64,7 +64,7 @@ def _pem_cert(cert: x509.Certificate) -> bytes:
 
 
 def _builder(subject: x509.Name, issuer: x509.Name, public_key: ec.EllipticCurvePublicKey) -> x509.CertificateBuilder:
-    now = _dt.datetime.now(_dt.timezone.utc)
+    now = _dt.datetime.now(_dt.UTC)
     return (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(public_key)
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - _dt.timedelta(minutes=5)).not_valid_after(now + _VALIDITY))

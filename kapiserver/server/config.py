@@ -30,7 +30,7 @@ class Config:
     external_address: str = ""
     discovery: DiscoveryRegistry = field(default_factory=DiscoveryRegistry)
 
-    def complete(self) -> "Config":
+    def complete(self) -> Config:
         if not self.external_address:
             host = "127.0.0.1" if self.bind_address in ("0.0.0.0", "::", "") else self.bind_address
             self.external_address = f"{host}:{self.secure_port}"

@@ -120,7 +120,7 @@ class GenericAPIServer:
     def add_pre_shutdown_hook(self, name: str, run: HookFunc) -> None:
         self.pre_shutdown_hooks.append(Hook(name, run))
 
-    def chain(self) -> list["GenericAPIServer"]:
+    def chain(self) -> list[GenericAPIServer]:
         """This server and every GenericAPIServer it delegates to, head first."""
         servers: list[GenericAPIServer] = [self]
         nxt = self.delegate

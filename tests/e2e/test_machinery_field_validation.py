@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from harness import Server
 from machinery import post_with_warnings
 

@@ -15,8 +15,7 @@ Each conflict is also a cause of type FieldManagerConflict with the field's path
 
 from __future__ import annotations
 
-from .. import errors, timefmt
-from .. import golang
+from .. import errors, golang, timefmt
 from .fieldpath import Path, path_string
 from .managed import UPDATE, parse_identifier
 from .updater import Conflicts

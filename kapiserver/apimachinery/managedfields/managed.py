@@ -21,8 +21,7 @@ from typing import Any
 
 import orjson
 
-from .. import timefmt
-from .. import golang
+from .. import golang, timefmt
 from . import value as values
 from .fieldsv1 import FieldsError, fields_to_set, set_to_fields
 from .updater import ManagedFields, VersionedSet

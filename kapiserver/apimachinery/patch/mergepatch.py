@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..types import Object
 from .. import gojson
+from ..types import Object
 
 __all__ = [
     "BAD_JSON_DOC",

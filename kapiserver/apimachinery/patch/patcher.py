@@ -46,10 +46,9 @@ from typing import Any
 
 import orjson
 
-from .. import errors, field
+from .. import errors, field, gojson
 from ..schema import GroupKind
 from ..types import Object
-from .. import gojson
 from . import jsonpatch, mergepatch, patchmeta, strategic_errors
 from .strategic_merge import APPLY_OPTIONS, merge_map
 

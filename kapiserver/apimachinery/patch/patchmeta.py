@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from .. import definitions as builtin
-from ..types import Object
 from ..golang import quote
+from ..types import Object
 from .strategic_errors import MergePatchError
 
 PATCH_STRATEGY = "x-kubernetes-patch-strategy"

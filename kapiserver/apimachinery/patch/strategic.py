@@ -19,8 +19,8 @@ from typing import Any
 
 import orjson
 
-from ..types import Object
 from .. import gojson
+from ..types import Object
 from . import patchmeta
 from .patchmeta import LookupPatchMeta
 from .strategic_conflicts import merging_maps_have_conflicts

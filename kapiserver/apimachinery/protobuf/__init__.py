@@ -39,7 +39,6 @@ from .envelope import (
 from .wire import ProtobufError
 
 
-
 def go_shaped(obj: dict[str, Any]) -> dict[str, Any]:
     """obj as Go's struct for its kind would hold it (a protobuf round trip is that struct round
     trip): empty omitempty fields gone, always-written ones present. Kinds without a protobuf

@@ -224,7 +224,7 @@ def _name(obj: Object) -> str:
 
 def query_values(request: web.Request) -> dict[str, str]:
     """The first value of each query parameter (upstream reads parameters that way)."""
-    return {key: request.query.getone(key) for key in request.query.keys()}
+    return {key: request.query.getone(key) for key in request.query}
 
 
 def query_list(request: web.Request, name: str) -> list[str]:

@@ -16,7 +16,6 @@ controller takes it over.
 from __future__ import annotations
 
 import asyncio
-
 from collections.abc import Callable
 
 from kapiserver.apimachinery import errors, field, meta, timefmt

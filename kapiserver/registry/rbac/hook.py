@@ -9,7 +9,6 @@ upstream does.
 from __future__ import annotations
 
 import asyncio
-
 import logging
 
 from kapiserver.apimachinery import errors, meta

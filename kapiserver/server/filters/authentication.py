@@ -12,8 +12,8 @@ import logging
 from aiohttp import web
 
 from kapiserver.apimachinery import errors
-from kapiserver.authentication.interfaces import AuthenticationError, Authenticator, AuthRequest
 from kapiserver.apimachinery.user import ALL_UNAUTHENTICATED, ANONYMOUS, UserInfo
+from kapiserver.authentication.interfaces import AuthenticationError, Authenticator, AuthRequest
 from kapiserver.endpoints.scope import USER_KEY
 
 from . import Filter, Handler

@@ -11,7 +11,16 @@ from collections.abc import AsyncIterator
 from kapiserver.apimachinery.types import Object
 
 from .. import errors, keys
-from ..interface import ListOptions, ListResult, Predicate, Preconditions, Storage, UpdateFunc, ValidateDeletionFunc, WatchEvent
+from ..interface import (
+    ListOptions,
+    ListResult,
+    Preconditions,
+    Predicate,
+    Storage,
+    UpdateFunc,
+    ValidateDeletionFunc,
+    WatchEvent,
+)
 from ..watch_filter import bookmark, filter_event
 from .watch_cache import WatchCache
 
@@ -24,7 +33,7 @@ _MAX_PENDING = 100_000
 
 
 class _CacheWatcher:
-    __slots__ = ("start", "end", "predicate", "queue", "ready", "closed")
+    __slots__ = ("closed", "end", "predicate", "queue", "ready", "start")
 
     def __init__(self, start: str, end: str, predicate: Predicate):
         self.start = start
@@ -176,9 +185,7 @@ class Cacher:
         # one paged list it answers, whole, as upstream's cache does.
         if opts.resource_version_match == "Exact" or (opts.recursive and opts.predicate.continue_token):
             return False
-        if opts.predicate.limit > 0 and opts.resource_version != "0":
-            return False
-        return True
+        return not (opts.predicate.limit > 0 and opts.resource_version != "0")
 
     async def get_list(self, key: str, opts: ListOptions) -> ListResult:
         if not self._serves_list(opts):

@@ -18,7 +18,7 @@ MAX_PENDING_EVENTS = 100_000
 
 
 class Watcher:
-    __slots__ = ("start", "end", "progress", "_queue", "_ready", "closed")
+    __slots__ = ("_queue", "_ready", "closed", "end", "progress", "start")
 
     def __init__(self, start: str, end: str, progress: bool = False):
         self.start = start

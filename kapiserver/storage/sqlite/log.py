@@ -178,7 +178,7 @@ class SqliteLog:
                 else:
                     pending.result, revision = _apply(conn, pending.op, revision)
             conn.execute("COMMIT")
-        except Exception as exc:  # nothing of the batch was committed
+        except Exception as exc:  # noqa: BLE001 - nothing of the batch was committed; each writer is told
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             assert self._loop is not None

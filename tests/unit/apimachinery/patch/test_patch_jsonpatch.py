@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from kapiserver.apimachinery import gojson
-from kapiserver.apimachinery.patch import jsonpatch
 from kapiserver.apimachinery.golang import GoPanic
+from kapiserver.apimachinery.patch import jsonpatch
 
 CASES = yaml.safe_load((pathlib.Path(__file__).parent / "testdata" / "jsonpatch_cases.yaml").read_text())
 

@@ -9,8 +9,8 @@ import orjson
 import pytest
 
 from kapiserver.apimachinery import errors
-from kapiserver.apimachinery.patch import patcher
 from kapiserver.apimachinery.golang import GoPanic
+from kapiserver.apimachinery.patch import patcher
 
 POD = "io.k8s.api.core.v1.Pod"
 JSON, MERGE, STRATEGIC = patcher.JSON_PATCH, patcher.MERGE_PATCH, patcher.STRATEGIC_MERGE_PATCH

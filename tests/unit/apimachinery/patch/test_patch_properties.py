@@ -178,11 +178,29 @@ def test_null_for_an_absent_member_changes_nothing(document: dict[str, Any], key
     assert mergepatch.merge_patch(document, {key: None}) == document
 
 
+def replaces_an_object_with_a_non_object(document: dict[str, Any], patch: dict[str, Any]) -> bool:
+    for key, value in patch.items():
+        current = document.get(key)
+        if value is None or not isinstance(current, dict):
+            continue
+        if not isinstance(value, dict) or replaces_an_object_with_a_non_object(current, value):
+            return True
+    return False
+
+
 @given(documents, patches)
 def test_nulls_never_reach_the_result(document: dict[str, Any], patch: dict[str, Any]) -> None:
     """Null means delete: none is stored, not even one nested in an object the patch adds or
-    one inside an object in an array (where evanphx v4 prunes them and RFC 7386 would not)."""
+    one inside an object in an array (where evanphx v4 prunes them and RFC 7386 would not).
+    The exception, a non-object replacing an object, has its own case below."""
+    assume(not replaces_an_object_with_a_non_object(document, patch))
     assert not null_members(mergepatch.merge_patch(document, patch))
+
+
+def test_a_non_object_replacing_an_object_keeps_its_nulls() -> None:
+    """evanphx v4's merge() returns such a patch value as it is, unpruned."""
+    assert mergepatch.merge_patch({"a": {}}, {"a": [{"b": None}]}) == {"a": [{"b": None}]}
+    assert mergepatch.merge_patch({}, {"a": [{"b": None}]}) == {"a": [{}]}
 
 
 @given(documents, patches)
