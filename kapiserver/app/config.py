@@ -9,6 +9,8 @@ import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric import ec
+
 from kapiserver.admission.chain import Chain
 from kapiserver.admission.plugins.default_toleration_seconds import DefaultTolerationSeconds
 from kapiserver.admission.plugins.limit_ranger import LimitRanger
@@ -45,6 +47,7 @@ class CompletedConfig:
     public_ip: str = "127.0.0.1"
     # Signs serviceaccounts/token answers (a key in the data directory).
     token_issuer: serviceaccount_jwt.JWTTokenGenerator | None = None
+    service_account_public_key: ec.EllipticCurvePublicKey | None = None
     # The aggregator's flags, and what kube-system/extension-apiserver-authentication publishes.
     aggregator: AggregatorConfig = field(default_factory=AggregatorConfig)
     authentication_info: dict[str, str] = field(default_factory=dict)
@@ -79,7 +82,8 @@ def control_plane_extra(completed: CompletedConfig) -> Extra:
     accepts today (RBAC and the others replace it here)."""
     return Extra(service_cluster_ip_ranges=tuple(completed.service_cluster_ip_ranges),
                  service_node_port_range=completed.service_node_port_range, public_ip=completed.public_ip,
-                 authorizer=decision.ALWAYS_ALLOW, token_issuer=completed.token_issuer)
+                 authorizer=decision.ALWAYS_ALLOW, token_issuer=completed.token_issuer,
+                 service_account_public_key=completed.service_account_public_key)
 
 
 def first_service_ip(ranges: list[str]) -> str:
@@ -113,8 +117,11 @@ def build(options: ServerRunOptions) -> CompletedConfig:
         cert_file = cert_file or str(tls.serving_cert)
         key_file = key_file or str(tls.serving_key)
         client_ca = client_ca or str(tls.ca_cert)
+    primary_v6 = ipaddress.ip_network(ranges[0], strict=False).version == 6
+    public_ip = default_advertise_address(generic["advertise_address"], serving["bind_address"], primary_v6)
     config = Config(
         bind_address=serving["bind_address"],
+        external_host=generic["external_hostname"] or public_ip,
         secure_port=serving["secure_port"],
         ssl_context=_ssl_context(cert_file, key_file, client_ca, serving["tls_min_version"]),
         authenticator=UnionAuthenticator(aggregation.authenticators(options, client_ca)),
@@ -125,14 +132,14 @@ def build(options: ServerRunOptions) -> CompletedConfig:
     aggregation.trust_front_proxy_ca(config.ssl_context, options)
     storage = factory.StorageConfig(options.storage["storage_backend"], str(data_dir),
                                     options.storage["etcd_compaction_interval"], options.storage["watch_cache"])
-    primary_v6 = ipaddress.ip_network(ranges[0], strict=False).version == 6
     signing_key = serviceaccount_jwt.load_or_create_signing_key(data_dir / serviceaccount_jwt.SIGNING_KEY_FILE)
     return CompletedConfig(
         generic=config, storage=storage, resource_config=ResourceConfig(options.api_enablement["runtime_config"]),
         data_dir=data_dir, tls=tls, client_ca_file=client_ca, service_cluster_ip_ranges=ranges,
         service_node_port_range=misc["service_node_port_range"], event_ttl_seconds=int(misc["event_ttl"]),
-        public_ip=default_advertise_address(generic["advertise_address"], serving["bind_address"], primary_v6),
+        public_ip=public_ip,
         token_issuer=serviceaccount_jwt.JWTTokenGenerator(serviceaccount_jwt.DEFAULT_ISSUER, signing_key),
+        service_account_public_key=signing_key.public_key(),
         aggregator=aggregation.aggregator_config(options),
         authentication_info=aggregation.authentication_info(options, client_ca),
     )

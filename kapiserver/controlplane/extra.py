@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cryptography.hazmat.primitives.asymmetric import ec
+
 from kapiserver.registry.authorization.decision import ALWAYS_ALLOW, Authorizer
 from kapiserver.registry.core.serviceaccounts_token import TokenIssuer
 
@@ -24,3 +26,5 @@ class Extra:
     authorizer: Authorizer = field(default=ALWAYS_ALLOW)
     # Signs serviceaccounts/token answers; None serves the upstream error for no signer.
     token_issuer: TokenIssuer | None = None
+    # Verifies the issuer's tokens; published by the issuer discovery endpoints.
+    service_account_public_key: ec.EllipticCurvePublicKey | None = None

@@ -38,7 +38,7 @@ from kapiserver.server.genericapiserver import Delegate, GenericAPIServer
 from kapiserver.storage.factory import StorageFactory
 from kapiserver.storage.interface import Storage
 
-from . import bootstrap
+from . import bootstrap, openid_metadata
 from .extra import Extra
 from .namespace_controller import NamespaceController
 from .services import ServiceNetworking
@@ -88,6 +88,8 @@ class KubeAPIServer:
         wired = Wired(service_networking.spec, serviceaccounts_with_tokens(storage, extra.token_issuer),
                       config.authenticator)
         instance.install_apis(storage, enabled, event_ttl_seconds, extra, wired)
+        if extra.token_issuer is not None and extra.service_account_public_key is not None:
+            openid_metadata.install(server, extra.token_issuer.issuer, extra.service_account_public_key)
         bootstrap.add_hooks(server, storage)
         service_networking.add_hooks(server, lambda: server.config.secure_port)
         controller = NamespaceController(storage.storage_for(NAMESPACES.key_root), server.discovery)

@@ -76,5 +76,10 @@ def write_status(err: errors.StatusError, accept: str = "", warnings: list[str] 
     return response
 
 
+def write_document(body: bytes, content_type: str, max_age: int) -> web.Response:
+    """A 200 with a document clients may cache for max_age seconds."""
+    return web.Response(body=body, headers={"Content-Type": content_type, "Cache-Control": f"public, max-age={max_age}"})
+
+
 def write_raw_json(status: int, value: Any) -> web.Response:
     return web.Response(status=status, body=orjson.dumps(value), headers={"Content-Type": negotiation.JSON})

@@ -26,12 +26,15 @@ class Config:
     max_request_body_bytes: int = 3 * 1024 * 1024
     shutdown_delay: float = 0.0
     shutdown_timeout: float = 60.0
-    # The address clients use to reach this server (discovery's serverAddressByClientCIDRs).
+    # The host clients use to reach this server (--external-hostname, else the advertise
+    # address), and with the port the address discovery's serverAddressByClientCIDRs names.
+    external_host: str = ""
     external_address: str = ""
     discovery: DiscoveryRegistry = field(default_factory=DiscoveryRegistry)
 
     def complete(self) -> Config:
         if not self.external_address:
-            host = "127.0.0.1" if self.bind_address in ("0.0.0.0", "::", "") else self.bind_address
-            self.external_address = f"{host}:{self.secure_port}"
+            host = self.external_host or ("127.0.0.1" if self.bind_address in ("0.0.0.0", "::", "")
+                                          else self.bind_address)
+            self.external_address = f"[{host}]:{self.secure_port}" if ":" in host else f"{host}:{self.secure_port}"
         return self

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import json
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from harness import Server, parse_table
 
 SERVICE_RANGE = ipaddress.ip_network("10.0.0.0/24")  # --service-cluster-ip-range default
@@ -71,6 +75,43 @@ def test_serviceaccount(server: Server, ns: str) -> None:
     header, found = rows(server, "-n", ns, "sa", "bot")
     assert header == ["NAME", "SECRETS", "AGE"]
     assert [(r["NAME"], r["SECRETS"]) for r in found] == [("bot", "0")]
+
+
+def _b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def test_service_account_tokens_verify_with_the_issuers_published_keys(server: Server, ns: str) -> None:
+    server.kubectl("-n", ns, "create", "serviceaccount", "signed")
+    token = server.kubectl("-n", ns, "create", "token", "signed", "--audience=vault").stdout.strip()
+    configuration = json.loads(server.kubectl("get", "--raw", "/.well-known/openid-configuration").stdout)
+    assert configuration == {
+        "issuer": "https://kubernetes.default.svc.cluster.local",
+        "jwks_uri": configuration["jwks_uri"],
+        "response_types_supported": ["id_token"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["ES256"],
+    }
+    port = server.url.rsplit(":", 1)[1]
+    assert configuration["jwks_uri"].startswith("https://") and configuration["jwks_uri"].endswith(
+        f":{port}/openid/v1/jwks")
+    answer = server.request("GET", "/openid/v1/jwks")
+    assert answer.headers["content-type"] == "application/jwk-set+json"
+    assert answer.headers["cache-control"] == "public, max-age=3600"
+    (key,) = answer.json()["keys"]
+    header, claims, signature = token.split(".")
+    assert json.loads(_b64url_decode(header)) == {"alg": "ES256", "kid": key["kid"]}
+    assert {k: key[k] for k in ("use", "kty", "crv", "alg")} == {"use": "sig", "kty": "EC", "crv": "P-256",
+                                                                  "alg": "ES256"}
+    public = ec.EllipticCurvePublicNumbers(int.from_bytes(_b64url_decode(key["x"]), "big"),
+                                           int.from_bytes(_b64url_decode(key["y"]), "big"), ec.SECP256R1())
+    raw = _b64url_decode(signature)
+    public.public_key().verify(
+        encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big")),
+        f"{header}.{claims}".encode(), ec.ECDSA(hashes.SHA256()))
+    payload = json.loads(_b64url_decode(claims))
+    assert payload["aud"] == ["vault"] and payload["sub"] == f"system:serviceaccount:{ns}:signed"
+    assert payload["iss"] == configuration["issuer"]
 
 
 def test_secret_types(server: Server, ns: str) -> None:
