@@ -1,7 +1,8 @@
 """csidrivers, storage.k8s.io/v1 (upstream pkg/registry/storage/csidriver, ValidateCSIDriver*,
 SetDefaults_CSIDriver).
 
-attachRequired and volumeLifecycleModes are immutable; the generation moves with the spec.
+attachRequired and volumeLifecycleModes are immutable. Upstream's PrepareForCreate sets no
+generation, so a new driver has none; the first change of the spec makes it 1.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from kapiserver.apimachinery.types import Object
 from kapiserver.registry.core.podspec.access import as_dict, as_list, as_str, dicts, strings
 from kapiserver.registry.rest import RequestContext
 from kapiserver.registry.spec import ResourceSpec
-from kapiserver.registry.strategy import Strategy, bump_generation_on_change, immutable, start_generation
+from kapiserver.registry.strategy import Strategy, bump_generation_on_change, immutable
 from kapiserver.registry.table import AGE_COLUMN, NAME_COLUMN, Column, Printer, age, name_of
 
 FS_GROUP_POLICIES = ("File", "None", "ReadWriteOnceWithFSType")  # sorted, as sets.List prints them
@@ -97,9 +98,6 @@ def validate_csi_driver_update(obj: Object, old: Object) -> field.ErrorList:
 class CSIDriverStrategy(Strategy):
     def default(self, obj: Object) -> None:
         default_csi_driver(obj)
-
-    def prepare_for_create(self, ctx: RequestContext, obj: Object) -> None:
-        start_generation(obj)
 
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
         bump_generation_on_change(obj, old, "spec")
