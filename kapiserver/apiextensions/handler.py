@@ -23,6 +23,8 @@ from kapiserver.apimachinery import errors, timefmt
 from kapiserver.apimachinery.schema import GroupResource
 from kapiserver.apimachinery.types import Object
 from kapiserver.endpoints import installer
+from kapiserver.endpoints.installer import InstalledGroupVersion
+from kapiserver.endpoints.metrics import RequestMetrics
 from kapiserver.endpoints.request_info import RequestInfo
 from kapiserver.endpoints.responses import warning_headers, write_status
 
@@ -37,8 +39,10 @@ _ACROSS_NAMESPACES = frozenset({"list", "watch"})
 
 class CRDHandler:
     def __init__(self, informer: CRDInformer, storage_for: serving.StorageFor, admission: Chain,
-                 converters: Mapping[str, conversion.ConverterFactory] = conversion.DEFAULT_FACTORIES):
+                 converters: Mapping[str, conversion.ConverterFactory] = conversion.DEFAULT_FACTORIES,
+                 metrics: RequestMetrics | None = None):
         self._informer = informer
+        self._metrics = metrics
         self._storage_for = storage_for
         self._admission = admission
         self._converters = converters
@@ -90,6 +94,10 @@ class CRDHandler:
         self._infos[uid] = info
         return info
 
+    def installed_group_versions(self) -> list[InstalledGroupVersion]:
+        """The group versions of the custom resources served so far."""
+        return [served.installed for info in self._infos.values() for served in info.versions.values()]
+
     def resources_for(self, crd: Object) -> dict[str, dict[str, Any]]:
         """The installed resources of each served version (for discovery and namespace deletion)."""
         return {v: s.installed.resources for v, s in self.info_for(crd).versions.items() if s.served}
@@ -131,7 +139,7 @@ class CRDHandler:
         if info.verb == "create" and not info.subresource:
             await _wait_if_just_established(crd)
         try:
-            response = await installer.dispatch(served.installed, request, info)
+            response = await installer.dispatch(served.installed, request, info, self._metrics)
         except errors.StatusError as err:
             if not served.warnings:
                 raise

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from kapiserver.apimachinery import errors
+from kapiserver.endpoints.installer import InstalledGroupVersion
 from kapiserver.registry.loopback import SYSTEM_USER
 from kapiserver.registry.provider import StorageProvider
 from kapiserver.registry.rest import RequestContext
@@ -56,7 +57,7 @@ class ApiextensionsServer(GenericAPIServer):
         status_rest = entries[f"{helpers.RESOURCE}/status"]
         ctx = RequestContext(user=SYSTEM_USER)
         self.informer = CRDInformer(entries[helpers.RESOURCE], ctx)
-        self.crd_handler = CRDHandler(self.informer, storage_for, config.admission, converters)
+        self.crd_handler = CRDHandler(self.informer, storage_for, config.admission, converters, config.metrics)
         self.naming = naming.NamingController(self.informer, status_rest, ctx)
         self.establishing = establishing.EstablishingController(self.informer, status_rest, ctx)
         self.approval = apiapproval.APIApprovalController(self.informer, status_rest, ctx)
@@ -66,6 +67,10 @@ class ApiextensionsServer(GenericAPIServer):
         self.add_post_start_hook("start-apiextensions-controllers", self._start_controllers)
         self.add_post_start_hook("crd-informer-synced", self._wait_synced)
         self.add_pre_shutdown_hook("stop-apiextensions-controllers", self.stop)
+
+    def installed_group_versions(self) -> list[InstalledGroupVersion]:
+        custom = self.crd_handler.installed_group_versions() if self.crd_handler is not None else []
+        return super().installed_group_versions() + custom
 
     # -- lifecycle -------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ a dict lookup on (group, version, resource path) and a verb table.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ from kapiserver.registry.provider import APIGroupInfo, ResourceEntry
 
 from . import negotiation
 from .handlers import create, delete, get, patch, update
+from .metrics import RequestMetrics
 from .request_info import RequestInfo
 from .scope import RequestScope
 
@@ -154,8 +156,10 @@ def install(info: APIGroupInfo, admission: Chain = EMPTY) -> list[InstalledGroup
     return installed
 
 
-async def dispatch(installed: InstalledGroupVersion, request: web.Request, info: RequestInfo) -> web.StreamResponse:
-    """Serve a resource request for a group version this server owns."""
+async def dispatch(installed: InstalledGroupVersion, request: web.Request, info: RequestInfo,
+                   metrics: RequestMetrics | None = None) -> web.StreamResponse:
+    """Serve a resource request for a group version this server owns; a request that reaches
+    a handler is recorded in metrics, as upstream instruments its routes."""
     path = f"{info.resource}/{info.subresource}" if info.subresource else info.resource
     resource = installed.resources.get(path)
     if resource is None:
@@ -171,5 +175,9 @@ async def dispatch(installed: InstalledGroupVersion, request: web.Request, info:
     if verb not in resource.verbs or verb not in _PATH_VERBS[_path_kind(info)]:
         raise errors.method_not_allowed_generic()
     if resource.connecter:
-        return await scope.rest.serve(request, scope, info)  # type: ignore[attr-defined, no-any-return]
-    return await _HANDLERS[verb](request, scope, info)
+        serve = functools.partial(scope.rest.serve, request, scope, info)  # type: ignore[attr-defined]
+    else:
+        serve = functools.partial(_HANDLERS[verb], request, scope, info)
+    if metrics is None:
+        return await serve()  # type: ignore[no-any-return]
+    return await metrics.instrument(request, info, scope.namespaced, serve)

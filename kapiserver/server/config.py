@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from kapiserver.admission.chain import EMPTY, Chain
 from kapiserver.authentication.interfaces import Authenticator
 from kapiserver.endpoints.discovery import DiscoveryRegistry
+from kapiserver.endpoints.metrics import RequestMetrics
 
 
 @dataclass(slots=True)
@@ -31,6 +32,8 @@ class Config:
     external_host: str = ""
     external_address: str = ""
     discovery: DiscoveryRegistry = field(default_factory=DiscoveryRegistry)
+    # The server's request metrics and the registry /metrics renders (shared by the chain).
+    metrics: RequestMetrics = field(default_factory=RequestMetrics)
 
     def complete(self) -> Config:
         if not self.external_address:

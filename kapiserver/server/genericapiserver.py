@@ -84,6 +84,10 @@ class GenericAPIServer:
                 self._paths[f"/apis/{info.group}"] = self._api_group_handler(info.group)
             self.discovery.add_group(info.group, versions, priority)
 
+    def installed_group_versions(self) -> list[installer.InstalledGroupVersion]:
+        """Every group version this server serves (for metrics over all resources)."""
+        return list(self._group_versions.values())
+
     def uninstall_api_group(self, group: str) -> None:
         for key in [k for k in self._group_versions if k[0] == group]:
             del self._group_versions[key]
@@ -136,7 +140,7 @@ class GenericAPIServer:
         if info.is_resource_request:
             group_version = self._group_versions.get((info.api_group, info.api_version))
             if group_version is not None:
-                return await installer.dispatch(group_version, request, info)
+                return await installer.dispatch(group_version, request, info, self.config.metrics)
             return await self.delegate.handle(request)
         handler = self._paths.get(request.path.rstrip("/") or "/")
         if handler is not None:

@@ -14,7 +14,8 @@ from kapiserver.endpoints import negotiation, openapi
 from kapiserver.endpoints.discovery import AGGREGATED_CONVERSIONS, AGGREGATED_GROUP, AGGREGATED_KIND
 from kapiserver.endpoints.responses import write_raw_json
 
-from . import healthz
+from . import healthz, metrics
+from .filters.request_info import INFO_KEY
 from .genericapiserver import GenericAPIServer, write_discovery
 
 _SERIALIZERS = (negotiation.JSON, negotiation.YAML, negotiation.PROTOBUF)
@@ -43,19 +44,26 @@ def _discovery_root(server: GenericAPIServer, legacy: bool) -> Any:
             raise errors.method_not_allowed_generic()
         choice = negotiation.negotiate_output(request.headers.get("Accept", ""), _SERIALIZERS, AGGREGATED_CONVERSIONS)
         if choice.conversion is not None:
-            body, etag = server.discovery.aggregated(legacy, choice.conversion.version)
-            quoted = f'"{etag}"'
-            headers = {"ETag": quoted, "Vary": "Accept",
-                       "Content-Type": f"application/json;g={AGGREGATED_GROUP};v={choice.conversion.version};"
-                                       f"as={AGGREGATED_KIND}"}
-            if request.headers.get("If-None-Match") == quoted:
-                return web.Response(status=304, headers=headers)
-            return web.Response(status=200, body=body, headers=headers)
+            return await server.config.metrics.instrument_path(
+                request, request[INFO_KEY], "apiserver", lambda: _aggregated(server, request, legacy, choice))
         if legacy:
             return write_discovery(request, server.discovery.api_versions(server.config.external_address))
         return write_discovery(request, server.discovery.api_group_list())
 
     return handle
+
+
+async def _aggregated(server: GenericAPIServer, request: web.Request, legacy: bool,
+                      choice: negotiation.MediaChoice) -> web.StreamResponse:
+    assert choice.conversion is not None
+    body, etag = server.discovery.aggregated(legacy, choice.conversion.version)
+    quoted = f'"{etag}"'
+    headers = {"ETag": quoted, "Vary": "Accept",
+               "Content-Type": f"application/json;g={AGGREGATED_GROUP};v={choice.conversion.version};"
+                               f"as={AGGREGATED_KIND}"}
+    if request.headers.get("If-None-Match") == quoted:
+        return web.Response(status=304, headers=headers)
+    return web.Response(status=200, body=body, headers=headers)
 
 
 def install_root_routes(server: GenericAPIServer) -> None:
@@ -79,6 +87,7 @@ def install_root_routes(server: GenericAPIServer) -> None:
                          ("readyz", base + readiness + hooks + shutdown)):
         _install_health(server, kind, checks)
     _install_openapi(server)
+    metrics.install(server, version_info())
 
 
 def _install_openapi(server: GenericAPIServer) -> None:
@@ -103,7 +112,8 @@ def _install_openapi(server: GenericAPIServer) -> None:
 
 def _install_health(server: GenericAPIServer, kind: str, all_checks: list[healthz.HealthCheck]) -> None:
     async def overall(request: web.Request) -> web.StreamResponse:
-        return await healthz.serve(kind, all_checks, request, "")
+        return await server.config.metrics.instrument_path(
+            request, request[INFO_KEY], "", lambda: healthz.serve(kind, all_checks, request, ""))
 
     server.handle_path(f"/{kind}", overall)
     for check in all_checks:
