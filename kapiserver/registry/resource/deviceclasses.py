@@ -62,6 +62,6 @@ class DeviceClassStrategy(Strategy):
 
 DEVICECLASSES = ResourceSpec(
     group="resource.k8s.io", version="v1", kind="DeviceClass", plural="deviceclasses", singular="deviceclass",
-    namespaced=False, strategy=DeviceClassStrategy(),
+    namespaced=False, strategy=DeviceClassStrategy(), return_deleted_object=True,
     printer=Printer((NAME_COLUMN, AGE_COLUMN), lambda obj: [name_of(obj), age(obj)]),
 )

@@ -102,7 +102,7 @@ def claim_state(obj: Object) -> str:
 
 RESOURCECLAIMS = ResourceSpec(
     group="resource.k8s.io", version="v1", kind="ResourceClaim", plural="resourceclaims", singular="resourceclaim",
-    namespaced=True, strategy=ResourceClaimStrategy(),
+    namespaced=True, strategy=ResourceClaimStrategy(), return_deleted_object=True,
     subresources=(subresources.status(ResourceClaimStatusStrategy()),),
     printer=Printer((
         NAME_COLUMN,
@@ -113,5 +113,6 @@ RESOURCECLAIMS = ResourceSpec(
 RESOURCECLAIMTEMPLATES = ResourceSpec(
     group="resource.k8s.io", version="v1", kind="ResourceClaimTemplate", plural="resourceclaimtemplates",
     singular="resourceclaimtemplate", namespaced=True, strategy=ResourceClaimTemplateStrategy(),
+    return_deleted_object=True,
     printer=Printer((NAME_COLUMN, AGE_COLUMN), lambda obj: [name_of(obj), age(obj)]),
 )

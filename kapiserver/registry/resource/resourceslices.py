@@ -163,7 +163,7 @@ def selectable_fields(obj: Object) -> dict[str, str]:
 
 RESOURCESLICES = ResourceSpec(
     group="resource.k8s.io", version="v1", kind="ResourceSlice", plural="resourceslices", singular="resourceslice",
-    namespaced=False, strategy=ResourceSliceStrategy(), fields=selectable_fields,
+    namespaced=False, strategy=ResourceSliceStrategy(), fields=selectable_fields, return_deleted_object=True,
     printer=Printer((
         NAME_COLUMN,
         Column("Node", "string", "", NODE_DESCRIPTION),

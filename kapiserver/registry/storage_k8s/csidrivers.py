@@ -190,7 +190,7 @@ def _row(obj: Object) -> list[object]:
 
 CSIDRIVERS = ResourceSpec(
     group="storage.k8s.io", version="v1", kind="CSIDriver", plural="csidrivers", singular="csidriver",
-    namespaced=False, strategy=CSIDriverStrategy(),
+    namespaced=False, strategy=CSIDriverStrategy(), return_deleted_object=True,
     printer=Printer((
         NAME_COLUMN,
         Column("AttachRequired", "boolean", "", ATTACH_REQUIRED_DESCRIPTION),

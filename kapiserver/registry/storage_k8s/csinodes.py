@@ -103,7 +103,7 @@ def _row(obj: Object) -> list[object]:
 
 CSINODES = ResourceSpec(
     group="storage.k8s.io", version="v1", kind="CSINode", plural="csinodes", singular="csinode", namespaced=False,
-    strategy=CSINodeStrategy(),
+    strategy=CSINodeStrategy(), return_deleted_object=True,
     printer=Printer((
         NAME_COLUMN,
         Column("Drivers", "integer", "", "Drivers indicates the number of CSI drivers registered on the node"),

@@ -96,7 +96,7 @@ def _row(obj: Object) -> list[object]:
 
 STORAGECLASSES = ResourceSpec(
     group="storage.k8s.io", version="v1", kind="StorageClass", plural="storageclasses", singular="storageclass",
-    namespaced=False, strategy=StorageClassStrategy(), short_names=("sc",),
+    namespaced=False, strategy=StorageClassStrategy(), short_names=("sc",), return_deleted_object=True,
     printer=Printer((
         NAME_COLUMN,
         Column("Provisioner", "string", "", PROVISIONER_DESCRIPTION),

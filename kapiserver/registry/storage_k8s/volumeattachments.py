@@ -142,7 +142,7 @@ def _row(obj: Object) -> list[object]:
 
 VOLUMEATTACHMENTS = ResourceSpec(
     group="storage.k8s.io", version="v1", kind="VolumeAttachment", plural="volumeattachments",
-    singular="volumeattachment", namespaced=False, strategy=VolumeAttachmentStrategy(),
+    singular="volumeattachment", namespaced=False, strategy=VolumeAttachmentStrategy(), return_deleted_object=True,
     subresources=(subresources.status(VolumeAttachmentStatusStrategy()),),
     printer=Printer((
         NAME_COLUMN,

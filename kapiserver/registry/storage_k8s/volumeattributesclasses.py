@@ -55,6 +55,7 @@ def _row(obj: Object) -> list[object]:
 VOLUMEATTRIBUTESCLASSES = ResourceSpec(
     group="storage.k8s.io", version="v1", kind="VolumeAttributesClass", plural="volumeattributesclasses",
     singular="volumeattributesclass", namespaced=False, strategy=VolumeAttributesClassStrategy(),
+    return_deleted_object=True,
     short_names=("vac",),
     printer=Printer((
         NAME_COLUMN,
