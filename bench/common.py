@@ -60,9 +60,14 @@ def _context(kubeconfig: Path, directory: Path) -> tuple[str, ssl.SSLContext]:
     return cluster["server"], context
 
 
-def start_server(*extra: str) -> Server:
-    data_dir = Path(tempfile.mkdtemp(prefix="kapiserver-bench-"))
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+def start_server(*extra: str, data_dir: Path | None = None) -> Server:
+    """Start kapiserver (on a new data directory unless one is given) and wait for /readyz.
+
+    Bytecode caching stays on, as for an installed package, whatever this shell says."""
+    data_dir = data_dir or Path(tempfile.mkdtemp(prefix="kapiserver-bench-"))
+    (data_dir / "admin.kubeconfig").unlink(missing_ok=True)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(REPO)
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "kapiserver", "--secure-port", "0", "--data-dir",
                                 str(data_dir), *extra], env=env, stdout=subprocess.DEVNULL,
