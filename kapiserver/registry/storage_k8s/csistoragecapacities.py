@@ -3,6 +3,8 @@ ValidateCSIStorageCapacity*).
 
 Namespaced; nodeTopology and storageClassName are the inputs of the driver's GetCapacity
 call and never change. Quantities are stored in canonical form, as Go re-encodes them.
+Upstream's store keeps rest.NewDefaultTableConvertor (the printers' StorageClassName and
+Capacity columns are never used by it), so tables show Name and Created At.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from kapiserver.registry.core.podspec.access import as_str, semantic_equal
 from kapiserver.registry.rest import RequestContext
 from kapiserver.registry.spec import ResourceSpec
 from kapiserver.registry.strategy import Strategy
-from kapiserver.registry.table import NAME_COLUMN, Column, Printer, name_of
 
 IMMUTABLE = "field is immutable"
 _QUANTITIES = ("capacity", "maximumVolumeSize")
@@ -78,31 +79,7 @@ class CSIStorageCapacityStrategy(Strategy):
         return validate_csi_storage_capacity_update(obj, old)
 
 
-CLASS_NAME_DESCRIPTION = (
-    'storageClassName represents the name of the StorageClass that the reported capacity applies to. It '
-    'must meet the same requirements as the name of a StorageClass object (non-empty, DNS subdomain). If '
-    'that object no longer exists, the CSIStorageCapacity object is obsolete and should be removed by its'
-    ' creator. This field is immutable.'
-)
-CAPACITY_DESCRIPTION = (
-    'capacity is the value reported by the CSI driver in its GetCapacityResponse for a GetCapacityRequest'
-    ' with topology and parameters that match the previous fields.\n\nThe semantic is currently (CSI spec '
-    '1.2) defined as: The available capacity, in bytes, of the storage that can be used to provision '
-    'volumes. If not set, that information is currently unavailable.'
-)
-
-
-def _row(obj: Object) -> list[object]:
-    capacity = as_str(obj["capacity"]) if obj.get("capacity") is not None else "<unset>"
-    return [name_of(obj), as_str(obj.get("storageClassName")), capacity]
-
-
 CSISTORAGECAPACITIES = ResourceSpec(
     group="storage.k8s.io", version="v1", kind="CSIStorageCapacity", plural="csistoragecapacities",
     singular="csistoragecapacity", namespaced=True, strategy=CSIStorageCapacityStrategy(),
-    printer=Printer((
-        NAME_COLUMN,
-        Column("StorageClassName", "string", "", CLASS_NAME_DESCRIPTION),
-        Column("Capacity", "string", "", CAPACITY_DESCRIPTION),
-    ), _row),
 )
