@@ -128,6 +128,7 @@ def build(options: ServerRunOptions) -> CompletedConfig:
         request_timeout=generic["request_timeout"],
         min_request_timeout=generic["min_request_timeout"],
         shutdown_delay=generic["shutdown_delay_duration"],
+        object_count_poll_period=options.storage["etcd_count_metric_poll_period"],
     )
     aggregation.trust_front_proxy_ca(config.ssl_context, options)
     storage = factory.StorageConfig(options.storage["storage_backend"], str(data_dir),

@@ -24,7 +24,7 @@ class StorageOptions(FlagSet):
         Flag("etcd-compaction-interval", "duration", 300.0, "The interval of compaction requests. If 0, the "
              "compaction request from apiserver is disabled."),
         Flag("etcd-count-metric-poll-period", "duration", 60.0, "Frequency of polling etcd for number of resources "
-             "per type. 0 disables the metric collection.", support="harmless"),
+             "per type. 0 disables the metric collection."),
         Flag("etcd-keyfile", "string", "", "SSL key file used to secure etcd communication.", support="no"),
         Flag("etcd-prefix", "string", "/registry", "The prefix to prepend to all resource paths in etcd.",
              support="no"),

@@ -34,6 +34,8 @@ class Config:
     discovery: DiscoveryRegistry = field(default_factory=DiscoveryRegistry)
     # The server's request metrics and the registry /metrics renders (shared by the chain).
     metrics: RequestMetrics = field(default_factory=RequestMetrics)
+    # --etcd-count-metric-poll-period: how stale /metrics' stored object counts may be (0: none).
+    object_count_poll_period: float = 60.0
 
     def complete(self) -> Config:
         if not self.external_address:

@@ -87,7 +87,7 @@ def install_root_routes(server: GenericAPIServer) -> None:
                          ("readyz", base + readiness + hooks + shutdown)):
         _install_health(server, kind, checks)
     _install_openapi(server)
-    metrics.install(server, version_info())
+    metrics.install(server, version_info(), server.config.object_count_poll_period)
 
 
 def _install_openapi(server: GenericAPIServer) -> None:
