@@ -6,6 +6,8 @@ A request without an allocation mode asks for ExactCount, one device; toleration
 to the Equal operator. The spec of claims and templates never changes; the scheduler and
 drivers write `resourceclaims/status`. The State column reads "pending" until allocated,
 then "allocated" and "reserved" once a pod holds it, with "deleted" in front while deleting.
+Request tolerations belong to DRADeviceTaints, off in v1.35: they are dropped from a new
+spec unless the stored one has some (upstream resourceclaimspec.DropDisabledFields).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from kapiserver.registry.strategy import Strategy
 from kapiserver.registry.table import AGE_COLUMN, NAME_COLUMN, Column, Printer, age, name_of
 
 from . import claims_validation as validation
+from . import gates
 
 
 def _default_exact(request: Object) -> None:
@@ -43,15 +46,45 @@ def default_device_claim(devices: object) -> None:
                 _default_exact(sub)
 
 
+def _exact_requests(devices: object) -> list[Object]:
+    """Each request's `exactly` and each of its `firstAvailable` subrequests."""
+    found: list[Object] = []
+    for request in dicts(as_dict(devices).get("requests")):
+        if isinstance(request.get("exactly"), dict):
+            found.append(request["exactly"])
+        found.extend(dicts(request.get("firstAvailable")))
+    return found
+
+
+def drop_disabled_fields(devices: object, old_devices: object | None) -> None:
+    """upstream resourceclaimspec.DropDisabledFields for the gates v1.35 ships off."""
+    if gates.DRA_DEVICE_TAINTS:
+        return
+    if old_devices is not None and any(r.get("tolerations") for r in _exact_requests(old_devices)):
+        return
+    for request in _exact_requests(devices):
+        request.pop("tolerations", None)
+
+
+def _claim_devices(obj: Object | None) -> object | None:
+    return None if obj is None else as_dict(obj.get("spec")).get("devices")
+
+
+def _template_devices(obj: Object | None) -> object | None:
+    return None if obj is None else as_dict(as_dict(obj.get("spec")).get("spec")).get("devices")
+
+
 class ResourceClaimStrategy(Strategy):
     def default(self, obj: Object) -> None:
         default_device_claim(as_dict(obj.get("spec")).get("devices"))
 
     def prepare_for_create(self, ctx: RequestContext, obj: Object) -> None:
         obj["status"] = {}
+        drop_disabled_fields(_claim_devices(obj), None)
 
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
         obj["status"] = old.get("status", {})
+        drop_disabled_fields(_claim_devices(obj), _claim_devices(old))
 
     def validate(self, ctx: RequestContext, obj: Object) -> field.ErrorList:
         return validation.validate_resource_claim(obj)
@@ -77,6 +110,12 @@ def vc_meta(obj: Object, old: Object) -> field.ErrorList:
 class ResourceClaimTemplateStrategy(Strategy):
     def default(self, obj: Object) -> None:
         default_device_claim(as_dict(as_dict(obj.get("spec")).get("spec")).get("devices"))
+
+    def prepare_for_create(self, ctx: RequestContext, obj: Object) -> None:
+        drop_disabled_fields(_template_devices(obj), None)
+
+    def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
+        drop_disabled_fields(_template_devices(obj), _template_devices(old))
 
     def validate(self, ctx: RequestContext, obj: Object) -> field.ErrorList:
         return validation.validate_resource_claim_template(obj)

@@ -5,7 +5,8 @@ A DRA driver publishes its devices in slices of a pool. Exactly one of nodeName,
 nodeSelector, allNodes and perDeviceNodeSelection says where the devices are; the driver,
 the pool name and the node name never change. spec.nodeName and spec.driver are
 selectable fields (kubelets and drivers list their own slices). The generation moves with
-the spec.
+the spec. Device taints belong to DRADeviceTaints, off in v1.35: they are dropped unless the
+stored slice has some (upstream dropDisabledDRADeviceTaintsFields).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from kapiserver.registry.spec import ResourceSpec
 from kapiserver.registry.strategy import Strategy, bump_generation_on_change, immutable, start_generation
 from kapiserver.registry.table import AGE_COLUMN, NAME_COLUMN, Column, Printer, age, name_of
 
+from . import gates
 from . import validation_common as vc
 
 MAX_DEVICES = 128
@@ -115,12 +117,24 @@ def validate_resource_slice_update(obj: Object, old: Object) -> field.ErrorList:
     return errs + validate_resource_slice_spec(as_dict(obj.get("spec")), as_dict(old.get("spec")))
 
 
+def drop_disabled_fields(obj: Object, old: Object | None) -> None:
+    """upstream resourceslice dropDisabledFields for the gates v1.35 ships off."""
+    if gates.DRA_DEVICE_TAINTS:
+        return
+    if old is not None and any(d.get("taints") for d in dicts(as_dict(old.get("spec")).get("devices"))):
+        return
+    for device in dicts(as_dict(obj.get("spec")).get("devices")):
+        device.pop("taints", None)
+
+
 class ResourceSliceStrategy(Strategy):
     def prepare_for_create(self, ctx: RequestContext, obj: Object) -> None:
         start_generation(obj)
+        drop_disabled_fields(obj, None)
 
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
         bump_generation_on_change(obj, old, "spec")
+        drop_disabled_fields(obj, old)
 
     def validate(self, ctx: RequestContext, obj: Object) -> field.ErrorList:
         return validate_resource_slice(obj)
