@@ -12,6 +12,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from kapiserver.admission.chain import Chain
+from kapiserver.admission.plugins.default_ingress_class import DefaultIngressClass
 from kapiserver.admission.plugins.default_toleration_seconds import DefaultTolerationSeconds
 from kapiserver.admission.plugins.limit_ranger import LimitRanger
 from kapiserver.admission.plugins.namespace_lifecycle import NamespaceLifecycle
@@ -167,6 +168,11 @@ def admission_chain(enabled_plugins: list[str], storage: factory.StorageFactory)
     async def list_limit_ranges(namespace: str) -> list[Object]:
         return (await limit_ranges.get_list(f"/registry/limitranges/{namespace}", ListOptions("0"))).items
 
+    ingress_classes = storage.storage_for("/registry/ingressclasses")
+
+    async def list_ingress_classes() -> list[Object]:
+        return (await ingress_classes.get_list("/registry/ingressclasses", ListOptions("0"))).items
+
     plugins: list[object] = []
     for name in enabled_plugins:
         if name == "NamespaceLifecycle":
@@ -177,4 +183,6 @@ def admission_chain(enabled_plugins: list[str], storage: factory.StorageFactory)
             plugins.append(Priority(get_priority_class, list_priority_classes))
         elif name == "DefaultTolerationSeconds":
             plugins.append(DefaultTolerationSeconds())
+        elif name == "DefaultIngressClass":
+            plugins.append(DefaultIngressClass(list_ingress_classes))
     return Chain(plugins)
