@@ -122,8 +122,9 @@ DESCRIPTIONS = {
 
 
 def _row(pc: Object) -> list[object]:
-    return [name_of(pc), int(pc.get("value") or 0), bool(pc.get("globalDefault")),
-            pc.get("preemptionPolicy") or "PreemptLowerPriority", age(pc)]
+    """upstream printPriorityClass: the policy comes after the age (it was added later), empty when unset."""
+    return [name_of(pc), int(pc.get("value") or 0), bool(pc.get("globalDefault")), age(pc),
+            pc.get("preemptionPolicy") or ""]
 
 
 def _rest(spec: ResourceSpec, storage: Storage) -> PriorityClassStore:
@@ -134,6 +135,6 @@ PRIORITYCLASSES = ResourceSpec(
     group=GROUP, version="v1", kind="PriorityClass", plural="priorityclasses", singular="priorityclass",
     namespaced=False, strategy=PriorityClassStrategy(), short_names=("pc",), rest_factory=_rest,
     printer=Printer((NAME_COLUMN, Column("Value", "integer", "", DESCRIPTIONS["value"]),
-                     Column("Global-Default", "boolean", "", DESCRIPTIONS["globalDefault"]),
-                     Column("PreemptionPolicy", "string", "", DESCRIPTIONS["preemptionPolicy"]), AGE_COLUMN), _row),
+                     Column("Global-Default", "boolean", "", DESCRIPTIONS["globalDefault"]), AGE_COLUMN,
+                     Column("PreemptionPolicy", "string", "", DESCRIPTIONS["preemptionPolicy"])), _row),
 )

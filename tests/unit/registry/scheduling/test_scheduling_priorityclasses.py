@@ -52,5 +52,7 @@ def test_update_keeps_value_and_policy():
 
 def test_printer():
     assert [c.name for c in PRIORITYCLASSES.printer.columns] == [
-        "Name", "Value", "Global-Default", "PreemptionPolicy", "Age"]
-    assert _row(pc("a", 7, globalDefault=True))[:4] == ["a", 7, True, "PreemptLowerPriority"]
+        "Name", "Value", "Global-Default", "Age", "PreemptionPolicy"]
+    row = _row(pc("a", 7, globalDefault=True, preemptionPolicy="Never"))
+    assert row[:3] + row[4:] == ["a", 7, True, "Never"]
+    assert _row({"metadata": {"name": "b"}, "value": 1})[4] == ""
