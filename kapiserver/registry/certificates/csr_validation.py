@@ -8,6 +8,7 @@ approval subresource may add Approved or Denied. Stored objects that already bre
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, replace
 
 from cryptography import x509
@@ -15,7 +16,6 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 
 from kapiserver.apimachinery import field, objectmeta
 from kapiserver.apimachinery.types import Object
-from kapiserver.registry.core import validation_common as common
 from kapiserver.registry.core.podspec.access import as_dict, as_str, dicts, strings
 from kapiserver.registry.core.podspec.godiff import cmp_diff
 
@@ -132,7 +132,8 @@ def validate_csr(obj: Object, opts: Options) -> field.ErrorList:
     request = signers.decode_bytes(spec.get("request"))
     error = request_error(request)
     if error is not None:
-        errs.append(field.invalid(_SPEC.child("request"), common.GoSyntax(signers.go_bytes(request)), error))
+        # a []byte bad value is rendered as json.Marshal writes it: a base64 string
+        errs.append(field.invalid(_SPEC.child("request"), base64.b64encode(request).decode(), error))
     errs += _validate_usages(strings(spec.get("usages")), opts)
     signer_name = as_str(spec.get("signerName"))
     if not opts.allow_legacy_signer_name and signer_name == signers.LEGACY_UNKNOWN_SIGNER_NAME:

@@ -64,7 +64,7 @@ def test_create_stamps_the_requester_and_clears_status() -> None:
 
 @pytest.mark.parametrize("spec,expected", [
     ({"request": base64.b64encode(b"foo").decode()},
-     ["spec.request: Invalid value: []byte{0x66, 0x6f, 0x6f}: PEM block type must be CERTIFICATE REQUEST"]),
+     ['spec.request: Invalid value: "Zm9v": PEM block type must be CERTIFICATE REQUEST']),
     ({"usages": []}, ["spec.usages: Required value"]),
     ({"usages": ["client auth", "client auth"]}, ['spec.usages[1]: Duplicate value: "client auth"']),
     ({"signerName": "kubernetes.io/legacy-unknown"},
