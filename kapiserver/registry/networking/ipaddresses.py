@@ -15,7 +15,7 @@ from kapiserver.registry.pathsegment import is_valid_path_segment_name
 from kapiserver.registry.rest import RequestContext
 from kapiserver.registry.spec import ResourceSpec
 from kapiserver.registry.strategy import Strategy, immutable
-from kapiserver.registry.table import AGE_COLUMN, NAME_COLUMN, Column, Printer, age, name_of
+from kapiserver.registry.table import NAME_COLUMN, Column, Printer, age, name_of
 
 _PARENT_REF = field.new_path("spec", "parentRef")
 
@@ -89,12 +89,14 @@ PARENT_REF_DESCRIPTION = ("ParentRef references the resource that an IPAddress i
 
 
 def _row(obj: Object) -> list[object]:
+    """upstream printIPAddress also computes the age cell, but its column list has no Age:
+    the Table carries a third cell that kubectl does not show."""
     return [name_of(obj), format_parent_ref(as_dict(obj.get("spec")).get("parentRef")), age(obj)]
 
 
 IPADDRESSES = ResourceSpec(
     group="networking.k8s.io", version="v1", kind="IPAddress", plural="ipaddresses", singular="ipaddress",
     namespaced=False, strategy=IPAddressStrategy(), short_names=("ip",),
-    printer=Printer((NAME_COLUMN, Column("ParentRef", "string", "", PARENT_REF_DESCRIPTION), AGE_COLUMN), _row),
+    printer=Printer((NAME_COLUMN, Column("ParentRef", "string", "", PARENT_REF_DESCRIPTION)), _row),
 )
 IPADDRESSES_V1BETA1 = conversion.alternate_version(IPADDRESSES, "v1beta1")

@@ -91,6 +91,8 @@ def test_ip_address_parent_is_immutable_and_printed() -> None:
                                                                        "resource": "Gateways", "name": "g"}}}
     assert ipaddresses.IPADDRESSES.printer.row(gateway)[1] == "gateways.gateway.networking.k8s.io/g"
     assert ipaddresses.IPADDRESSES.printer.row({"metadata": {"name": "x"}})[1] == "<none>"
+    assert [c.name for c in ipaddresses.IPADDRESSES.printer.columns] == ["Name", "ParentRef"]
+    assert len(ipaddresses.IPADDRESSES.printer.row(old)) == 3
 
 
 def cidr(*cidrs: str) -> dict[str, Any]:
