@@ -113,7 +113,8 @@ def load_balancer_status(status: Object, wide: bool) -> str:
 def _row(obj: Object) -> list[object]:
     spec = as_dict(obj.get("spec"))
     class_name = as_str(spec["ingressClassName"]) if spec.get("ingressClassName") is not None else "<none>"
-    address = load_balancer_status(as_dict(as_dict(obj.get("status")).get("loadBalancer")), False)
+    # The server prints tables wide (upstream's TableConvertor), so the address is never clipped.
+    address = load_balancer_status(as_dict(as_dict(obj.get("status")).get("loadBalancer")), True)
     ports = "80, 443" if dicts(spec.get("tls")) else "80"
     return [name_of(obj), class_name, format_hosts(dicts(spec.get("rules"))), address, ports, age(obj)]
 

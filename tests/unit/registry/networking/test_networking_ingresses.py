@@ -104,8 +104,9 @@ def test_ingress_printer() -> None:
     rules = [{"host": "a"}, {}, {"host": "b"}, {"host": "c"}, {"host": "d"}]
     obj = ingress({"rules": rules, "tls": [{}]})
     obj["status"] = {"loadBalancer": {"ingress": [{"ip": "10.0.0.2"}, {"hostname": "lb.example.com"}]}}
-    assert ingresses.INGRESSES.printer.row(obj)[:5] == ["i", "<none>", "a,b,c + 2 more...", "10.0.0.2,lb.e...",
-                                                        "80, 443"]
+    assert ingresses.INGRESSES.printer.row(obj)[:5] == ["i", "<none>", "a,b,c + 2 more...",
+                                                        "10.0.0.2,lb.example.com", "80, 443"]
+    assert ingresses.load_balancer_status(obj["status"]["loadBalancer"], False) == "10.0.0.2,lb.e..."
     assert ingresses.INGRESSES.printer.row(ingress({"ingressClassName": "nginx"}))[1:5] == ["nginx", "*", "", "80"]
     assert [c.name for c in ingresses.INGRESSES.printer.columns] == ["Name", "Class", "Hosts", "Address", "Ports",
                                                                      "Age"]
