@@ -161,8 +161,8 @@ def validate_ingress_spec(spec: Object, opts: IngressValidationOptions) -> field
     errs: field.ErrorList = []
     rules = dicts(spec.get("rules"))
     if not rules and spec.get("defaultBackend") is None:
-        errs.append(field.invalid(_SPEC, common.go_slice(None, "networking.IngressRule") if spec.get("rules") is None
-                                  else common.GoSyntax("[]networking.IngressRule{}"),
+        # json.Marshal of the rules slice: null when absent, [] when empty.
+        errs.append(field.invalid(_SPEC, None if spec.get("rules") is None else [],
                                   "either `defaultBackend` or `rules` must be specified"))
     if spec.get("defaultBackend") is not None:
         errs += validate_ingress_backend(as_dict(spec["defaultBackend"]), _SPEC.child("defaultBackend"), opts)

@@ -133,17 +133,12 @@ def validate_network_policy_spec(spec: Object, allow_invalid_labels: bool = Fals
     policy_types = strings(spec.get("policyTypes"))
     types_path = _SPEC.child("policyTypes")
     if len(policy_types) > len(POLICY_TYPES):
-        errs.append(field.invalid(types_path, common.GoSyntax("&" + _go_strings("networking.PolicyType", policy_types)),
-                                  "may not specify more than two policyTypes"))
+        errs.append(field.invalid(types_path, list(policy_types), "may not specify more than two policyTypes"))
         return errs
     for i, policy_type in enumerate(policy_types):
         if policy_type not in POLICY_TYPES:
             errs.append(field.not_supported(types_path.index(i), policy_type, POLICY_TYPES))
     return errs
-
-
-def _go_strings(type_name: str, values: list[str]) -> str:
-    return f"[]{type_name}{{" + ", ".join(field.go_quote(v) for v in values) + "}"
 
 
 def _existing_cidrs(old: Object) -> tuple[str, ...]:

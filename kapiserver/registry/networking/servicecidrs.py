@@ -30,9 +30,9 @@ def _family(cidr: str) -> str:
     return "" if ip is None else str(ip.version)
 
 
-def _go_spec(cidrs: list[str]) -> common.GoSyntax:
-    quoted = ", ".join(field.go_quote(c) for c in cidrs)
-    return common.GoSyntax(f"&networking.ServiceCIDRSpec{{CIDRs:[]string{{{quoted}}}}}")
+def _bad_spec(cidrs: list[str]) -> dict[str, list[str]]:
+    """The internal ServiceCIDRSpec as json.Marshal renders it in a field error (no json tags)."""
+    return {"CIDRs": list(cidrs)}
 
 
 def validate_service_cidr_spec(spec: Object) -> field.ErrorList:
@@ -40,12 +40,12 @@ def validate_service_cidr_spec(spec: Object) -> field.ErrorList:
     if not cidrs:
         return [field.required(_CIDRS, "at least one CIDR required")]
     if len(cidrs) > 2:
-        return [field.invalid(_CIDRS, _go_spec(cidrs), "may only hold up to 2 values")]
+        return [field.invalid(_CIDRS, _bad_spec(cidrs), "may only hold up to 2 values")]
     errs: field.ErrorList = []
     for i, cidr in enumerate(cidrs):
         errs += validation_ip.is_valid_cidr(_CIDRS.index(i), cidr)
     if len(cidrs) == 2 and _family(cidrs[0]) == _family(cidrs[1]) and _family(cidrs[0]):
-        errs.append(field.invalid(_CIDRS, common.go_slice(cidrs),
+        errs.append(field.invalid(_CIDRS, list(cidrs),
                                   "may specify no more than one IP for each IP family, i.e 192.168.0.0/24 and "
                                   "2001:db8::/64"))
     return errs
@@ -71,8 +71,8 @@ def validate_service_cidr_update(obj: Object, old: Object) -> field.ErrorList:
             errs.append(field.invalid(_CIDRS.index(0), new_cidrs[0], FIELD_IMMUTABLE))
         errs += validate_service_cidr_spec(as_dict(obj.get("spec")))
     else:
-        errs.append(field.invalid(_CIDRS, common.go_slice(new_cidrs if obj.get("spec", {}).get("cidrs") is not None
-                                                          else None), FIELD_IMMUTABLE))
+        present = as_dict(obj.get("spec")).get("cidrs") is not None
+        errs.append(field.invalid(_CIDRS, list(new_cidrs) if present else None, FIELD_IMMUTABLE))
     return errs
 
 

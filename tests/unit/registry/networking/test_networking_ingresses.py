@@ -25,7 +25,8 @@ def rule(path: dict[str, Any], host: str = "example.com") -> dict[str, Any]:
 
 @pytest.mark.parametrize("spec,expected", [
     ({"defaultBackend": BACKEND}, []),
-    ({}, ["spec: Invalid value: []networking.IngressRule(nil): either `defaultBackend` or `rules` must be specified"]),
+    ({}, ["spec: Invalid value: null: either `defaultBackend` or `rules` must be specified"]),
+    ({"rules": []}, ["spec: Invalid value: []: either `defaultBackend` or `rules` must be specified"]),
     ({"rules": [rule({"path": "/", "pathType": "Prefix", "backend": BACKEND}, host="1.2.3.4")]},
      ['spec.rules[0].host: Invalid value: "1.2.3.4": must be a DNS name, not an IP address']),
     ({"rules": [rule({"path": "/", "backend": BACKEND})]},
