@@ -2,7 +2,8 @@
 
 The kubelet writes one CSINode per node (named after it). A registered driver's entry
 cannot change, except its allocatable count (MutableCSINodeAllocatableCount, beta and on in
-v1.35). Node IDs may be up to 256 characters.
+v1.35). Node IDs may be up to 256 characters. A changed entry is reported as the JSON of
+the internal struct, as v1.35's field errors render a struct.
 """
 
 from __future__ import annotations
@@ -63,15 +64,15 @@ def _comparable(driver: Object) -> Object:
     return driver
 
 
-def go_driver(driver: Object) -> common.GoSyntax:
-    """%#v of the internal CSINodeDriver, as ValidateImmutableField prints it."""
+def json_driver(driver: Object) -> Object:
+    """The internal CSINodeDriver copy ValidateImmutableField reports, as json.Marshal writes it
+    (Go field names; Allocatable is cleared first while MutableCSINodeAllocatableCount is on)."""
     keys = driver.get("topologyKeys")
-    allocatable = "(*storage.VolumeNodeResources)(nil)" if driver.get("allocatable") is None \
-        else "(*storage.VolumeNodeResources)(0xc000000000)"
-    return common.GoSyntax(
-        f"storage.CSINodeDriver{{Name:{field.go_quote(as_str(driver.get('name')))}, "
-        f"NodeID:{field.go_quote(as_str(driver.get('nodeID')))}, TopologyKeys:{common.go_slice(keys)!r}, "
-        f"Allocatable:{allocatable}}}")
+    allocatable = None
+    if not MUTABLE_ALLOCATABLE_COUNT and isinstance(driver.get("allocatable"), dict):
+        allocatable = {"Count": driver["allocatable"].get("count")}
+    return {"Name": as_str(driver.get("name")), "NodeID": as_str(driver.get("nodeID")),
+            "TopologyKeys": list(strings(keys)) if keys is not None else None, "Allocatable": allocatable}
 
 
 def validate_csi_node_update(obj: Object, old: Object) -> field.ErrorList:
@@ -80,7 +81,7 @@ def validate_csi_node_update(obj: Object, old: Object) -> field.ErrorList:
     for old_driver in dicts(as_dict(old.get("spec")).get("drivers")):
         for driver in new_drivers:
             if driver.get("name") == old_driver.get("name") and _comparable(driver) != _comparable(old_driver):
-                errs.append(field.invalid(_DRIVERS, go_driver(driver), "field is immutable"))
+                errs.append(field.invalid(_DRIVERS, json_driver(driver), "field is immutable"))
     return errs
 
 

@@ -120,8 +120,8 @@ def test_csi_node_validation_and_allocatable_may_change() -> None:
     moved = copy.deepcopy(old)
     moved["spec"]["drivers"][0]["nodeID"] = "m"
     assert [str(e) for e in csinodes.validate_csi_node_update(moved, old)] == [
-        ('spec.drivers: Invalid value: storage.CSINodeDriver{Name:"d.example.com", NodeID:"m", '
-        'TopologyKeys:[]string{"zone"}, Allocatable:(*storage.VolumeNodeResources)(0xc000000000)}: field is immutable')]
+        ('spec.drivers: Invalid value: {"Name":"d.example.com","NodeID":"m","TopologyKeys":["zone"],'
+         '"Allocatable":null}: field is immutable')]
     assert csinodes.CSINODES.printer.row(old)[:2] == ["node-1", 1]
 
 
