@@ -2,7 +2,8 @@
 ValidateCSIStorageCapacity*).
 
 Namespaced; nodeTopology and storageClassName are the inputs of the driver's GetCapacity
-call and never change. Quantities are stored in canonical form, as Go re-encodes them.
+call and never change (a moved nodeTopology is reported as its JSON). Quantities are stored
+in canonical form, as Go re-encodes them.
 Upstream's store keeps rest.NewDefaultTableConvertor (the printers' StorageClassName and
 Capacity columns are never used by it), so tables show Name and Created At.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from kapiserver.apimachinery import field, metav1_validation, objectmeta, quantity
 from kapiserver.apimachinery.types import Object
+from kapiserver.registry.apps import validation_common as apps_common
 from kapiserver.registry.core.podspec.access import as_str, semantic_equal
 from kapiserver.registry.rest import RequestContext
 from kapiserver.registry.spec import ResourceSpec
@@ -62,7 +64,8 @@ def validate_csi_storage_capacity_update(obj: Object, old: Object) -> field.Erro
     errs += objectmeta.validate_object_meta_update(obj.get("metadata", {}), old.get("metadata", {}),
                                                    field.new_path("metadata"))
     if not semantic_equal(obj.get("nodeTopology"), old.get("nodeTopology")):
-        errs.append(field.invalid(field.new_path("nodeTopology"), field.OMIT, IMMUTABLE))
+        errs.append(field.invalid(field.new_path("nodeTopology"), apps_common.json_selector(obj.get("nodeTopology")),
+                                  IMMUTABLE))
     if as_str(obj.get("storageClassName")) != as_str(old.get("storageClassName")):
         errs.append(field.invalid(field.new_path("storageClassName"), as_str(obj.get("storageClassName")), IMMUTABLE))
     return errs

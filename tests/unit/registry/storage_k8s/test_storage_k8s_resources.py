@@ -160,7 +160,7 @@ def test_csi_storage_capacity_canonical_quantities_and_immutability() -> None:
         'capacity: Invalid value: "-1": must be greater than or equal to 0']
     moved = dict(obj, storageClassName="other", nodeTopology={})
     assert [str(e) for e in csistoragecapacities.validate_csi_storage_capacity_update(moved, obj)] == [
-        "nodeTopology: Invalid value: field is immutable",
+        "nodeTopology: Invalid value: {}: field is immutable",
         'storageClassName: Invalid value: "other": field is immutable']
     printer = csistoragecapacities.CSISTORAGECAPACITIES.printer
     assert [c.name for c in printer.columns] == ["Name", "Created At"]
