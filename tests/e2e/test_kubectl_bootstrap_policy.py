@@ -67,8 +67,8 @@ def test_invalid_objects_are_refused_with_upstreams_messages(server: Server, ns:
     out = k("-n", ns, "patch", "rolebinding", "rb", "--type=merge", "-p", '{"roleRef":{"name":"edit"}}',
             check=False)
     assert out.returncode != 0
-    assert ('roleRef: Invalid value: rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"ClusterRole", '
-            'Name:"edit"}: cannot change roleRef') in out.stderr
+    assert ('roleRef: Invalid value: {"APIGroup":"rbac.authorization.k8s.io","Kind":"ClusterRole",'
+            '"Name":"edit"}: cannot change roleRef') in out.stderr
     out = k("create", "priorityclass", "system-mine", "--value=5", check=False)
     assert "priority class names with 'system-' prefix are reserved for system use only" in out.stderr
     out = k("delete", "priorityclass", "system-node-critical", check=False)

@@ -1,7 +1,8 @@
 """Validation shared by the four RBAC kinds (upstream pkg/apis/rbac/validation).
 
 Names are path segments, not DNS names: `system:controller:foo` is a valid role name.
-A bad roleRef on update is reported with Go's `%#v` of the internal struct, as upstream does.
+A bad roleRef on update is reported as upstream's field errors render the internal struct: JSON
+with the Go field names (the internal type has no json tags).
 """
 
 from __future__ import annotations
@@ -123,16 +124,11 @@ def validate_binding(obj: Object, namespaced: bool, kinds: tuple[str, ...]) -> f
     return errs
 
 
-class GoRoleRef:
-    """Renders a roleRef the way upstream's error shows the internal struct (`%#v`)."""
-
-    def __init__(self, ref: Any):
-        self.ref = ref if isinstance(ref, dict) else {}
-
-    def __repr__(self) -> str:
-        parts = ", ".join(f"{go}:{field.go_quote(str(self.ref.get(key) or ''))}"
-                          for go, key in (("APIGroup", "apiGroup"), ("Kind", "kind"), ("Name", "name")))
-        return "rbac.RoleRef{" + parts + "}"
+def role_ref_value(ref: Any) -> dict[str, str]:
+    """The internal rbac.RoleRef as a field error shows it (json.Marshal of a struct without tags)."""
+    ref = ref if isinstance(ref, dict) else {}
+    return {"APIGroup": str(ref.get("apiGroup") or ""), "Kind": str(ref.get("kind") or ""),
+            "Name": str(ref.get("name") or "")}
 
 
 def _ref_tuple(ref: Any) -> tuple[str, str, str]:
@@ -145,7 +141,7 @@ def validate_binding_update(obj: Object, old: Object, namespaced: bool, kinds: t
     errs = validate_binding(obj, namespaced, kinds)
     errs += objectmeta.validate_object_meta_update(obj.get("metadata", {}), old.get("metadata", {}), _META)
     if _ref_tuple(obj.get("roleRef")) != _ref_tuple(old.get("roleRef")):
-        errs.append(field.invalid(field.new_path("roleRef"), GoRoleRef(obj.get("roleRef")), "cannot change roleRef"))
+        errs.append(field.invalid(field.new_path("roleRef"), role_ref_value(obj.get("roleRef")), "cannot change roleRef"))
     return errs
 
 
