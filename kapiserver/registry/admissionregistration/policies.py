@@ -199,7 +199,7 @@ def _validate_actions(actions: list[str], path: field.Path) -> field.ErrorList:
             errs.append(field.duplicate(path.index(i), action))
         seen.add(action)
     if "Deny" in seen and "Warn" in seen:
-        errs.append(field.invalid(path, common.go_slice(actions, "admissionregistration.ValidationAction"),
+        errs.append(field.invalid(path, list(actions),
                                   "must not contain both Deny and Warn (repeating the same validation failure "
                                   "information in the API response and headers serves no purpose)"))
     if not seen:

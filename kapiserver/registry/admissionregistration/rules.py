@@ -54,9 +54,9 @@ def validate_resources(resources: list[str], path: field.Path) -> field.ErrorLis
         if resource == "*":
             sub_with_wildcard_res.add(sub)
     if len(resources) > 1 and double:
-        errs.append(field.invalid(path, common.go_slice(resources), "if '*/*' is present, must not specify other resources"))
+        errs.append(field.invalid(path, list(resources), "if '*/*' is present, must not specify other resources"))
     if single and without_sub:
-        errs.append(field.invalid(path, common.go_slice(resources),
+        errs.append(field.invalid(path, list(resources),
                                   "if '*' is present, must not specify other resources without subresources"))
     return errs
 
@@ -67,12 +67,12 @@ def validate_rule(rule: Object, path: field.Path) -> field.ErrorList:
     if not groups:
         errs.append(field.required(path.child("apiGroups"), ""))
     if len(groups) > 1 and _has_wildcard(groups):
-        errs.append(field.invalid(path.child("apiGroups"), common.go_slice(groups),
+        errs.append(field.invalid(path.child("apiGroups"), list(groups),
                                   "if '*' is present, must not specify other API groups"))
     if not versions:
         errs.append(field.required(path.child("apiVersions"), ""))
     if len(versions) > 1 and _has_wildcard(versions):
-        errs.append(field.invalid(path.child("apiVersions"), common.go_slice(versions),
+        errs.append(field.invalid(path.child("apiVersions"), list(versions),
                                   "if '*' is present, must not specify other API versions"))
     errs += [field.required(path.child("apiVersions").index(i), "") for i, v in enumerate(versions) if not v]
     errs += validate_resources(strings(rule.get("resources")), path.child("resources"))
@@ -86,7 +86,7 @@ def validate_rule_with_operations(rule: Object, path: field.Path) -> field.Error
     operations = strings(rule.get("operations"))
     errs: field.ErrorList = [] if operations else [field.required(path.child("operations"), "")]
     if len(operations) > 1 and _has_wildcard(operations):
-        errs.append(field.invalid(path.child("operations"), common.go_slice(operations, "admissionregistration.OperationType"),
+        errs.append(field.invalid(path.child("operations"), list(operations),
                                   "if '*' is present, must not specify other operations"))
     errs += [field.not_supported(path.child("operations").index(i), op, OPERATIONS)
              for i, op in enumerate(operations) if op not in OPERATIONS]

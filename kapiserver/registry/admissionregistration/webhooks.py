@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from kapiserver.apimachinery import field, objectmeta, validation
 from kapiserver.apimachinery.types import Object
-from kapiserver.registry.core import validation_common as common
 from kapiserver.registry.core.podspec.access import as_dict, as_list, as_str, dicts, strings
 from kapiserver.registry.rest import RequestContext
 from kapiserver.registry.spec import ResourceSpec
@@ -73,7 +72,7 @@ def _validate_review_versions(versions: list[str], require_recognized: bool, pat
         seen.add(version)
         errs += [field.invalid(path.index(i), version, msg) for msg in validation.is_dns1035_label(version)]
     if require_recognized and not seen.intersection(ACCEPTED_REVIEW_VERSIONS):
-        errs.append(field.invalid(path, common.go_slice(versions),
+        errs.append(field.invalid(path, list(versions),
                                   "must include at least one of " + ", ".join(ACCEPTED_REVIEW_VERSIONS)))
     return errs
 

@@ -65,9 +65,9 @@ def test_webhook_defaults() -> None:
      [('webhooks[0].rules[0].operations[0]: Unsupported value: "PATCH": supported values: "*", "CONNECT", "CREATE", '
       '"DELETE", "UPDATE"'),
       "webhooks[0].rules[0].apiGroups: Required value",
-      ('webhooks[0].rules[0].apiVersions: Invalid value: []string{"v1", "*"}: if \'*\' is present, must not specify '
+      ('webhooks[0].rules[0].apiVersions: Invalid value: ["v1","*"]: if \'*\' is present, must not specify '
       'other API versions'),
-      ('webhooks[0].rules[0].resources: Invalid value: []string{"*", "pods"}: if \'*\' is present, must not specify '
+      ('webhooks[0].rules[0].resources: Invalid value: ["*","pods"]: if \'*\' is present, must not specify '
       'other resources without subresources'),
       'webhooks[0].rules[0].scope: Unsupported value: "Global": supported values: "*", "Cluster", "Namespaced"']),
     ({"matchConditions": [{"name": "a", "expression": " "}, {"name": "a", "expression": "true"}]},
@@ -160,7 +160,7 @@ def test_bindings() -> None:
         'spec.matchResouces.matchPolicy: Unsupported value: "Fuzzy": supported values: "Equivalent", "Exact"',
         "spec.matchResouces.namespaceSelector: Required value",
         "spec.matchResouces.objectSelector: Required value",
-        ('spec.validationActions: Invalid value: []admissionregistration.ValidationAction{"Deny", "Warn"}: must not '
+        ('spec.validationActions: Invalid value: ["Deny","Warn"]: must not '
         'contain both Deny and Warn (repeating the same validation failure information in the API response and '
         'headers serves no purpose)')]
     assert [e.field for e in policies.validate_binding(bad, True)][3] == "spec.matchResources.matchPolicy"
