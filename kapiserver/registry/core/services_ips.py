@@ -34,12 +34,17 @@ def is_headless(svc: Object) -> bool:
     return len(ips) == 1 and ips[0] == CLUSTER_IP_NONE
 
 
-def _ips_value(spec: dict[str, Any]) -> common.GoSyntax:
-    return common.go_slice(spec.get("clusterIPs"))
+def _json_list(value: Any) -> list[Any] | None:
+    """A slice as json.Marshal renders it in a field error: the list, or null when unset."""
+    return None if value is None else list(value)
 
 
-def _families_value(spec: dict[str, Any]) -> common.GoSyntax:
-    return common.go_slice(spec.get("ipFamilies"), "core.IPFamily")
+def _ips_value(spec: dict[str, Any]) -> list[Any] | None:
+    return _json_list(spec.get("clusterIPs"))
+
+
+def _families_value(spec: dict[str, Any]) -> list[Any] | None:
+    return _json_list(spec.get("ipFamilies"))
 
 
 def _validate_families_and_policy(spec: dict[str, Any]) -> field.ErrorList:

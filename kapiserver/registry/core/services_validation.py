@@ -135,11 +135,10 @@ def _validate_each_port(spec: dict[str, Any]) -> field.ErrorList:
     return errs
 
 
-def _duplicate_port_value(protocol: str, number: int) -> common.GoSyntax:
-    """%#v of the core.ServicePort key upstream reports a duplicate (protocol, port) with."""
-    return common.GoSyntax(f"core.ServicePort{{Name:\"\", Protocol:{field.go_quote(protocol)}, "
-                           f"AppProtocol:(*string)(nil), Port:{number}, "
-                           'TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}')
+def _duplicate_port_value(protocol: str, number: int) -> dict[str, Any]:
+    """The core.ServicePort key upstream reports a duplicate (protocol, port) with, as json.Marshal
+    renders the internal struct (Go field names; a zero IntOrString is 0)."""
+    return {"Name": "", "Protocol": protocol, "AppProtocol": None, "Port": number, "TargetPort": 0, "NodePort": 0}
 
 
 def _validate_port_sets(spec: dict[str, Any]) -> field.ErrorList:
