@@ -15,7 +15,7 @@ from typing import Any
 from kapiserver.apimachinery import field, meta, metav1_validation, objectmeta, validation
 from kapiserver.apimachinery.types import Object
 from kapiserver.registry import subresources
-from kapiserver.registry.core.podspec.access import GoValue, as_dict, as_int, go_string, semantic_equal
+from kapiserver.registry.core.podspec.access import as_dict, as_int, semantic_equal
 from kapiserver.registry.rest import RequestContext
 from kapiserver.registry.spec import ResourceSpec
 from kapiserver.registry.strategy import Strategy, drop_status_on_create, keep_old_status, start_generation
@@ -26,13 +26,6 @@ _SPEC = field.new_path("spec")
 _STATUS = field.new_path("status")
 
 
-def int_or_string_repr(value: Any) -> GoValue:
-    """%#v of an intstr.IntOrString, as upstream prints it in these errors."""
-    if isinstance(value, str):
-        return GoValue(f"intstr.IntOrString{{Type:1, IntVal:0, StrVal:{go_string(value)}}}")
-    return GoValue(f"intstr.IntOrString{{Type:0, IntVal:{as_int(value)}, StrVal:\"\"}}")
-
-
 def _percent(value: Any) -> int | None:
     if isinstance(value, str) and not validation.is_valid_percent(value):
         return int(value[:-1])
@@ -40,9 +33,9 @@ def _percent(value: Any) -> int | None:
 
 
 def validate_positive_int_or_percent(value: Any, path: field.Path) -> field.ErrorList:
-    """upstream appsvalidation.ValidatePositiveIntOrPercent."""
+    """upstream appsvalidation.ValidatePositiveIntOrPercent (the bad IntOrString prints as its JSON)."""
     if isinstance(value, str):
-        return [field.invalid(path, int_or_string_repr(value), msg) for msg in validation.is_valid_percent(value)]
+        return [field.invalid(path, value, msg) for msg in validation.is_valid_percent(value)]
     return objectmeta.validate_nonnegative_field(as_int(value), path)
 
 
@@ -50,20 +43,36 @@ def is_not_more_than_100_percent(value: Any, path: field.Path) -> field.ErrorLis
     percent = _percent(value)
     if percent is None or percent <= 100:
         return []
-    return [field.invalid(path, int_or_string_repr(value), "must not be greater than 100%")]
+    return [field.invalid(path, value, "must not be greater than 100%")]
 
 
-def _spec_repr(spec: Object) -> GoValue:
-    """%#v of the internal PodDisruptionBudgetSpec (pointers print as addresses upstream)."""
-    def pointer(value: Any) -> str:
-        return "(*intstr.IntOrString)(nil)" if value is None else "&" + int_or_string_repr(value).text
+def _selector_json(selector: Any) -> Any:
+    """A *metav1.LabelSelector as json.Marshal writes it (omitempty fields, map keys sorted)."""
+    if not isinstance(selector, dict):
+        return None
+    out: Object = {}
+    match_labels = selector.get("matchLabels")
+    if isinstance(match_labels, dict) and match_labels:
+        out["matchLabels"] = {key: match_labels[key] for key in sorted(match_labels)}
+    expressions = []
+    for expr in selector.get("matchExpressions") or []:
+        expr = as_dict(expr)
+        item: Object = {"key": expr.get("key") or "", "operator": expr.get("operator") or ""}
+        if expr.get("values"):
+            item["values"] = list(expr["values"])
+        expressions.append(item)
+    if expressions:
+        out["matchExpressions"] = expressions
+    return out
 
-    selector = "(*v1.LabelSelector)(nil)" if spec.get("selector") is None else "&v1.LabelSelector{...}"
-    policy = spec.get("unhealthyPodEvictionPolicy")
-    policy_text = "(*policy.UnhealthyPodEvictionPolicyType)(nil)" if policy is None else f"&{go_string(str(policy))}"
-    return GoValue(f"policy.PodDisruptionBudgetSpec{{MinAvailable:{pointer(spec.get('minAvailable'))}, "
-                   f"Selector:{selector}, MaxUnavailable:{pointer(spec.get('maxUnavailable'))}, "
-                   f"UnhealthyPodEvictionPolicy:{policy_text}}}")
+
+def _spec_json(spec: Object) -> Object:
+    """The internal PodDisruptionBudgetSpec as json.Marshal writes it: Go field names (the
+    internal type has no json tags), nil pointers as null. Upstream renders bad struct
+    values as JSON since apimachinery 1.34."""
+    return {"MinAvailable": spec.get("minAvailable"), "Selector": _selector_json(spec.get("selector")),
+            "MaxUnavailable": spec.get("maxUnavailable"),
+            "UnhealthyPodEvictionPolicy": spec.get("unhealthyPodEvictionPolicy")}
 
 
 def validate_pod_disruption_budget_spec(spec: Object, allow_invalid_label_value: bool,
@@ -71,7 +80,7 @@ def validate_pod_disruption_budget_spec(spec: Object, allow_invalid_label_value:
     errs: field.ErrorList = []
     min_available, max_unavailable = spec.get("minAvailable"), spec.get("maxUnavailable")
     if min_available is not None and max_unavailable is not None:
-        errs.append(field.invalid(path, _spec_repr(spec), "minAvailable and maxUnavailable cannot be both set"))
+        errs.append(field.invalid(path, _spec_json(spec), "minAvailable and maxUnavailable cannot be both set"))
     for key, value in (("minAvailable", min_available), ("maxUnavailable", max_unavailable)):
         if value is not None:
             errs += validate_positive_int_or_percent(value, path.child(key))
