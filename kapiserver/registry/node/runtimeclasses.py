@@ -31,17 +31,12 @@ def _toleration_key(t: Object) -> tuple[Any, ...]:
     return (t.get("key") or "", t.get("operator") or "", t.get("value") or "", t.get("effect") or "")
 
 
-class GoToleration:
-    """A duplicate toleration as upstream's error prints it (`%#v` of core.Toleration)."""
-
-    def __init__(self, toleration: Object):
-        self.t = toleration
-
-    def __repr__(self) -> str:
-        strings = ", ".join(f"{go}:{field.go_quote(str(self.t.get(key) or ''))}" for go, key in
-                            (("Key", "key"), ("Operator", "operator"), ("Value", "value"), ("Effect", "effect")))
-        seconds = "(*int64)(nil)" if self.t.get("tolerationSeconds") is None else "(*int64)(0xc000000000)"
-        return f"core.Toleration{{{strings}, TolerationSeconds:{seconds}}}"
+def duplicate_toleration_value(toleration: Object) -> dict[str, Any]:
+    """A duplicate toleration as upstream's error prints it: json.Marshal of the internal
+    core.Toleration (Go field names, a nil TolerationSeconds as null)."""
+    return {"Key": toleration.get("key") or "", "Operator": toleration.get("operator") or "",
+            "Value": toleration.get("value") or "", "Effect": toleration.get("effect") or "",
+            "TolerationSeconds": toleration.get("tolerationSeconds")}
 
 
 def validate_scheduling(scheduling: Object, path: field.Path) -> field.ErrorList:
@@ -52,7 +47,7 @@ def validate_scheduling(scheduling: Object, path: field.Path) -> field.ErrorList
     for i, toleration in enumerate(tolerations):
         key = _toleration_key(toleration)
         if key in seen:
-            errs.append(field.duplicate(path.child("tolerations").index(i), GoToleration(toleration)))
+            errs.append(field.duplicate(path.child("tolerations").index(i), duplicate_toleration_value(toleration)))
         seen.add(key)
     return errs
 

@@ -28,8 +28,8 @@ def test_overhead_and_duplicate_tolerations():
            "scheduling": {"tolerations": [{"key": "k", "operator": "Exists"}, {"key": "k", "operator": "Exists"}]}}
     assert msgs(S.validate(CTX, obj)) == [
         'overhead.limits[cpu]: Invalid value: "-1": must be greater than or equal to 0',
-        ('scheduling.tolerations[1]: Duplicate value: core.Toleration{Key:"k", Operator:"Exists", Value:"", '
-        'Effect:"", TolerationSeconds:(*int64)(nil)}')]
+        ('scheduling.tolerations[1]: Duplicate value: {"Key":"k","Operator":"Exists","Value":"","Effect":"",'
+         '"TolerationSeconds":null}')]
 
 
 def test_printer():
