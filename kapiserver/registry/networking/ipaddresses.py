@@ -52,11 +52,20 @@ def validate_ip_address(obj: Object) -> field.ErrorList:
     return errs + validate_parent_reference(as_dict(obj.get("spec")).get("parentRef"))
 
 
+def internal_parent_ref(ref: object) -> dict[str, str] | None:
+    """The internal networking.ParentReference: what ValidateImmutableField compares, and what its
+    error prints through json.Marshal (Go field names, empty strings kept; nil is null)."""
+    if not isinstance(ref, dict):
+        return None
+    return {"Group": as_str(ref.get("group")), "Resource": as_str(ref.get("resource")),
+            "Namespace": as_str(ref.get("namespace")), "Name": as_str(ref.get("name"))}
+
+
 def validate_ip_address_update(obj: Object, old: Object) -> field.ErrorList:
     errs = objectmeta.validate_object_meta_update(obj.get("metadata", {}), old.get("metadata", {}),
                                                   field.new_path("metadata"))
-    return errs + immutable(_PARENT_REF, as_dict(obj.get("spec")).get("parentRef"),
-                            as_dict(old.get("spec")).get("parentRef"))
+    return errs + immutable(_PARENT_REF, internal_parent_ref(as_dict(obj.get("spec")).get("parentRef")),
+                            internal_parent_ref(as_dict(old.get("spec")).get("parentRef")))
 
 
 class IPAddressStrategy(Strategy):

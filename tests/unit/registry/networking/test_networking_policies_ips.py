@@ -85,7 +85,12 @@ def test_ip_address_parent_is_immutable_and_printed() -> None:
                                                                    "namespace": "ns"}}}
     new = copy.deepcopy(old)
     new["spec"]["parentRef"]["name"] = "b"
-    assert [e.detail for e in ipaddresses.validate_ip_address_update(new, old)] == ["field is immutable"]
+    assert [str(e) for e in ipaddresses.validate_ip_address_update(new, old)] == [
+        ('spec.parentRef: Invalid value: {"Group":"","Resource":"services","Namespace":"ns","Name":"b"}: '
+         "field is immutable")]
+    same = copy.deepcopy(old)
+    same["spec"]["parentRef"]["group"] = ""
+    assert ipaddresses.validate_ip_address_update(same, old) == []
     assert ipaddresses.IPADDRESSES.printer.row(old)[:2] == ["10.0.0.1", "services/ns/a"]
     gateway = {"metadata": {"name": "10.0.0.2"}, "spec": {"parentRef": {"group": "Gateway.networking.k8s.io",
                                                                        "resource": "Gateways", "name": "g"}}}
