@@ -18,6 +18,8 @@ from kapiserver.registry.rest import RequestContext
 from kapiserver.registry.spec import ResourceSpec
 from kapiserver.registry.strategy import Strategy
 
+from .validation_common import go_json_struct
+
 IMMUTABLE = "field is immutable"
 _QUANTITIES = ("capacity", "maximumVolumeSize")
 
@@ -56,6 +58,12 @@ def validate_csi_storage_capacity(obj: Object, allow_invalid_labels: bool = Fals
     return errs
 
 
+def _json_selector(selector: object) -> object:
+    """A *metav1.LabelSelector as json.Marshal writes it: matchLabels (keys sorted), then
+    matchExpressions; null when unset."""
+    return go_json_struct(apps_common.json_selector(selector))
+
+
 def validate_csi_storage_capacity_update(obj: Object, old: Object) -> field.ErrorList:
     topology = old.get("nodeTopology")
     allow_invalid = bool(metav1_validation.validate_label_selector(
@@ -64,8 +72,7 @@ def validate_csi_storage_capacity_update(obj: Object, old: Object) -> field.Erro
     errs += objectmeta.validate_object_meta_update(obj.get("metadata", {}), old.get("metadata", {}),
                                                    field.new_path("metadata"))
     if not semantic_equal(obj.get("nodeTopology"), old.get("nodeTopology")):
-        errs.append(field.invalid(field.new_path("nodeTopology"), apps_common.json_selector(obj.get("nodeTopology")),
-                                  IMMUTABLE))
+        errs.append(field.invalid(field.new_path("nodeTopology"), _json_selector(obj.get("nodeTopology")), IMMUTABLE))
     if as_str(obj.get("storageClassName")) != as_str(old.get("storageClassName")):
         errs.append(field.invalid(field.new_path("storageClassName"), as_str(obj.get("storageClassName")), IMMUTABLE))
     return errs

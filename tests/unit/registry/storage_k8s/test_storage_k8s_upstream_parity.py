@@ -35,3 +35,21 @@ def test_deletes_answer_the_deleted_object_where_upstream_sets_return_deleted_ob
                  volumeattributesclasses.VOLUMEATTRIBUTESCLASSES_V1BETA1]
     assert all(spec.return_deleted_object for spec in returning)
     assert not csistoragecapacities.CSISTORAGECAPACITIES.return_deleted_object
+
+
+def test_struct_bad_values_keep_go_field_order() -> None:
+    old = {"metadata": {"name": "n1", "resourceVersion": "1"},
+           "spec": {"drivers": [{"name": "d.example.com", "nodeID": "a", "topologyKeys": ["zone"]}]}}
+    moved = {"metadata": dict(old["metadata"]),
+             "spec": {"drivers": [{"name": "d.example.com", "nodeID": "b&c", "topologyKeys": ["zone"]}]}}
+    assert [str(e) for e in csinodes.validate_csi_node_update(moved, old)] == [
+        ('spec.drivers: Invalid value: {"Name":"d.example.com","NodeID":"b\\u0026c","TopologyKeys":["zone"],'
+        '"Allocatable":null}: field is immutable')]
+    capacity = {"metadata": {"name": "c", "namespace": "ns", "resourceVersion": "1"}, "storageClassName": "sc",
+                "nodeTopology": {"matchLabels": {"zone": "a"}}}
+    topology = {"matchLabels": {"zone": "b", "rack": "r1"},
+                "matchExpressions": [{"key": "gpu", "operator": "Exists"}]}
+    errs = csistoragecapacities.validate_csi_storage_capacity_update(dict(capacity, nodeTopology=topology), capacity)
+    assert [str(e) for e in errs] == [
+        ('nodeTopology: Invalid value: {"matchLabels":{"rack":"r1","zone":"b"},'
+        '"matchExpressions":[{"key":"gpu","operator":"Exists"}]}: field is immutable')]
