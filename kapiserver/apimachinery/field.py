@@ -6,6 +6,7 @@ them: `metadata.name: Invalid value: "Foo": a lowercase RFC 1123 subdomain ...`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,8 +111,21 @@ class NilPath(Path):
 NIL = NilPath()
 
 
+# encoding/json's HTML-safe escapes, which json.Marshal applies inside strings.
+_GO_JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                                  "\u2029": "\\u2029"})
+_NEEDS_ESCAPE = re.compile("[<>&\u2028\u2029]")
+
+
+def sorted_map(value: dict[str, Any]) -> dict[str, Any]:
+    """A Go map as json.Marshal orders it: keys sorted."""
+    return dict(sorted(value.items()))
+
+
 def render_value(value: Any) -> str:
-    """How upstream prints a bad value: simple types plainly (%v), strings quoted, the rest as JSON."""
+    """How upstream prints a bad value: simple types plainly (%v), strings quoted, the rest as
+    json.Marshal writes it, HTML characters escaped. Dicts are written in their own order: a
+    Go struct's is its declaration order, a Go map's is sorted (see sorted_map)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -121,9 +135,10 @@ def render_value(value: Any) -> str:
     if isinstance(value, str):
         return go_quote(value)
     try:
-        return orjson.dumps(value).decode()
+        text = orjson.dumps(value).decode()
     except TypeError:
         return repr(value)
+    return text.translate(_GO_JSON_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
 
 
 @dataclass(slots=True)

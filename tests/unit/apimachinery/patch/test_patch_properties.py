@@ -205,6 +205,9 @@ def test_a_non_object_replacing_an_object_keeps_its_nulls() -> None:
 
 @given(documents, patches)
 def test_merge_patch_is_idempotent(document: dict[str, Any], patch: dict[str, Any]) -> None:
+    """Except where a non-object replaces an object: kept verbatim the first time, its nulls are
+    pruned the second (the value it replaces then is no object)."""
+    assume(not replaces_an_object_with_a_non_object(document, patch))
     once = mergepatch.merge_patch(document, patch)
     assert mergepatch.merge_patch(once, patch) == once
 
