@@ -32,7 +32,7 @@ def test_fresh_cluster_bootstrap_objects(server: Server) -> None:
     assert "extension-apiserver-authentication-reader" in {r["NAME"] for r in rows}
 
     header, rows = parse_table(k("get", "priorityclasses").stdout)
-    assert header == ["NAME", "VALUE", "GLOBAL-DEFAULT", "PREEMPTIONPOLICY", "AGE"]
+    assert header == ["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"]
     assert [(r["NAME"], r["VALUE"], r["GLOBAL-DEFAULT"]) for r in rows] == [
         ("system-cluster-critical", "2000000000", "false"), ("system-node-critical", "2000001000", "false")]
 

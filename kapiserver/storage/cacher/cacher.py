@@ -252,12 +252,13 @@ class Cacher:
 
     def _next_bookmark(self, now: float, deadline: float | None) -> float | None:
         """Every interval, and once about 2s before the watch's deadline (upstream
-        cacheWatcher.nextBookmarkTime); None once that last one is past."""
+        cacheWatcher.nextBookmarkTime); None once that last one is due. Strictly after `now`:
+        on a coarse clock the due time can equal the current time for many iterations."""
         when = now + self._bookmark_interval
         if deadline is None:
             return when
         when = min(when, deadline - _PRE_TIMEOUT_BOOKMARK)
-        return when if when >= now else None
+        return when if when > now else None
 
     async def _follow(self, watcher: _CacheWatcher, bookmarks: bool,
                       deadline: float | None = None) -> AsyncIterator[WatchEvent]:

@@ -9,6 +9,7 @@ Runs over both backends.
 from __future__ import annotations
 
 import asyncio
+import math
 
 import pytest
 from storage_contract_support import BOOKMARK_INTERVAL, FRESHNESS_TIMEOUT, PREFIX, key, pod, rv, watch
@@ -117,6 +118,26 @@ async def test_periodic_bookmarks(storage, env):
     finally:
         await w.close()
         await plain.close()
+
+
+async def test_one_bookmark_before_the_deadline_on_a_coarse_clock(storage, env, monkeypatch):
+    """A clock that ticks in quarter seconds reads exactly the pre-timeout bookmark's due time
+    for a while: the watcher still gets that bookmark once."""
+    first = await storage.create(key("ns", "a"), pod("ns", "a"))
+    await env.sync()
+    cacher = env.new_cacher(bookmark_interval=3600)
+    loop = asyncio.get_running_loop()
+    real_time = loop.time
+    monkeypatch.setattr(loop, "time", lambda: math.floor(real_time() * 4) / 4)
+    w = await watch(cacher, PREFIX, resource_version=str(rv(first)), allow_watch_bookmarks=True,
+                    timeout_seconds=cacher_module._PRE_TIMEOUT_BOOKMARK + 0.5)
+    try:
+        mark = await w.next(timeout=5)
+        assert mark.type == "BOOKMARK"
+        await w.expect_nothing(period=1.0, skip_bookmarks=False)
+    finally:
+        monkeypatch.undo()
+        await w.close()
 
 
 async def test_watch_older_than_the_window_uses_backend_history(storage, env):
