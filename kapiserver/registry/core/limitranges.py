@@ -17,7 +17,7 @@ from kapiserver.registry.spec import ResourceSpec
 from kapiserver.registry.strategy import Strategy
 
 from .podspec import helpers
-from .podspec.access import GoValue, as_dict, as_str, dicts
+from .podspec.access import as_dict, as_str, dicts
 from .podspec.validation_resources import validate_container_resource_name, validate_resource_name
 
 STANDARD_LIMIT_TYPES = frozenset({"Pod", "Container", "PersistentVolumeClaim"})
@@ -68,8 +68,9 @@ def _q(value: Any) -> quantity.Quantity:
         return quantity.ZERO
 
 
-def _shown(q: quantity.Quantity) -> GoValue:
-    return GoValue(quantity.go_repr(q))
+def _shown(q: quantity.Quantity) -> str:
+    """A Quantity bad value as field errors print it: its JSON, the quoted String() form."""
+    return quantity.canonical(q)
 
 
 def _go_float(value: float) -> str:

@@ -1,7 +1,8 @@
 """Node validation (upstream ValidateNode, ValidateNodeUpdate, validateNodeTaints, ValidateNodeResources).
 
 Kept from upstream as they are: taints are reported under `metadata.taints` (upstream
-builds the path from the metadata path), and duplicate values print as Go's %#v.
+builds the path from the metadata path), and bad values print as their JSON, internal structs
+with Go's field names (the internal types carry no json tags).
 Not carried over: the deprecated alpha annotations (taints, preferAvoidPods) and the
 removed dynamic kubelet config (spec.configSource), which the strategy drops.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kapiserver.apimachinery import field, metav1_validation, objectmeta, validation
+from kapiserver.apimachinery import field, metav1_validation, objectmeta, quantity, validation
 from kapiserver.apimachinery.types import Object
 
 from . import validation_common as common
@@ -33,12 +34,10 @@ def _status(node: Object) -> dict[str, Any]:
     return status if isinstance(status, dict) else {}
 
 
-def _taint_value(taint: dict[str, Any]) -> common.GoSyntax:
-    added = taint.get("timeAdded")
-    time_added = "(*v1.Time)(nil)" if added is None else f"&v1.Time{{{field.go_quote(str(added))}}}"
-    return common.GoSyntax(f"core.Taint{{Key:{field.go_quote(taint.get('key') or '')}, "
-                           f"Value:{field.go_quote(taint.get('value') or '')}, "
-                           f"Effect:{field.go_quote(taint.get('effect') or '')}, TimeAdded:{time_added}}}")
+def _taint_value(taint: dict[str, Any]) -> dict[str, Any]:
+    """The internal core.Taint as field errors print it: JSON of a Go struct without json tags."""
+    return {"Key": taint.get("key") or "", "Value": taint.get("value") or "", "Effect": taint.get("effect") or "",
+            "TimeAdded": taint.get("timeAdded")}
 
 
 def validate_node_taints(taints: list[Any], path: field.Path) -> field.ErrorList:
@@ -64,12 +63,20 @@ def validate_node_taints(taints: list[Any], path: field.Path) -> field.ErrorList
     return errs
 
 
+def _canonical(value: Any) -> str:
+    """A quantity as its String() form (what upstream prints), or the text when it does not parse."""
+    try:
+        return quantity.canonical(quantity.from_json(value))
+    except quantity.QuantityError:
+        return str(value)
+
+
 def validate_node_resources(node: Object) -> field.ErrorList:
     errs: field.ErrorList = []
     status = _status(node)
     for name in ("capacity", "allocatable"):
-        for resource, quantity in (status.get(name) or {}).items():
-            errs += validate_resource_quantity_value(resource, str(quantity),
+        for resource, amount in (status.get(name) or {}).items():
+            errs += validate_resource_quantity_value(resource, _canonical(amount),
                                                      field.new_path("status", name, resource))
     return errs
 
@@ -85,7 +92,7 @@ def _validate_pod_cidrs(cidrs: list[str]) -> field.ErrorList:
         errs += common.validate_legacy_cidr(cidr, _POD_CIDRS.index(i))
     if len(cidrs) > 1:
         if not _is_dual_stack_cidrs(cidrs) or len(cidrs) > 2:
-            errs.append(field.invalid(_POD_CIDRS, common.go_slice(cidrs),
+            errs.append(field.invalid(_POD_CIDRS, cidrs,
                                       "may specify no more than one CIDR for each IP family"))
         seen: set[str] = set()
         for i, cidr in enumerate(cidrs):
@@ -107,9 +114,9 @@ def validate_node(node: Object) -> field.ErrorList:
     return errs
 
 
-def _address_value(address: dict[str, Any]) -> common.GoSyntax:
-    return common.GoSyntax(f"core.NodeAddress{{Type:{field.go_quote(address.get('type') or '')}, "
-                           f"Address:{field.go_quote(address.get('address') or '')}}}")
+def _address_value(address: dict[str, Any]) -> dict[str, Any]:
+    """The internal core.NodeAddress as field errors print it (Go field names, no json tags)."""
+    return {"Type": address.get("type") or "", "Address": address.get("address") or ""}
 
 
 def validate_node_update(node: Object, old: Object) -> field.ErrorList:

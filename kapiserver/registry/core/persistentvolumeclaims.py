@@ -29,11 +29,14 @@ from .persistentvolumes import (
     storage_class_of,
 )
 from .podspec import helpers
-from .podspec.access import GoValue, as_dict, as_str, semantic_equal, strings
+from .podspec.access import as_dict, as_str, semantic_equal, strings
 from .podspec.godiff import cmp_diff
 from .podspec.validation_resources import validate_resource_quantity_value
 
 _SPEC = field.new_path("spec")
+# upstream passes the *field.Path of spec.dataSource as the bad value; its JSON (a struct of
+# unexported fields) is {}.
+_PATH_JSON: dict[str, object] = {}
 RESIZE_STATUSES = ["ControllerResizeFailed", "ControllerResizeInProgress", "NodeResizeFailed",
                    "NodeResizeInProgress", "NodeResizePending"]
 
@@ -111,11 +114,11 @@ def validate_persistent_volume_claim_spec(spec: Object, path: field.Path, allow_
         errs += _validate_data_source(source_ref, path.child("dataSourceRef"), allow_invalid_group, True)
     if isinstance(source_ref, dict) and as_str(source_ref.get("namespace")):
         if isinstance(source, dict):
-            errs.append(field.invalid(path, GoValue(str(path.child("dataSource"))),
+            errs.append(field.invalid(path, _PATH_JSON,
                                       "may not be specified when dataSourceRef.namespace is specified"))
     elif isinstance(source, dict) and isinstance(source_ref, dict) and \
             any(source.get(k) != source_ref.get(k) for k in ("apiGroup", "kind", "name")):
-        errs.append(field.invalid(path, GoValue(str(path.child("dataSource"))), "must match dataSourceRef"))
+        errs.append(field.invalid(path, _PATH_JSON, "must match dataSourceRef"))
     vac = spec.get("volumeAttributesClassName")
     if vac is not None and as_str(vac):
         errs += pvv.validate_class_name(as_str(vac), path.child("volumeAttributesClassName"))

@@ -11,7 +11,7 @@ from typing import Any
 from kapiserver.apimachinery import field, objectmeta, quantity, validation
 from kapiserver.apimachinery.types import Object
 
-from .podspec.access import GoValue, as_dict, as_str, go_string, semantic_equal, strings
+from .podspec.access import as_dict, as_str, semantic_equal, strings
 from .podspec.godiff import cmp_diff
 from .podspec.paths import validate_path_no_backsteps
 from .podspec.validation_scheduling import validate_node_selector
@@ -44,10 +44,36 @@ def quantity_or_zero(value: Any) -> quantity.Quantity:
         return quantity.ZERO
 
 
-def resource_list_repr(value: Any) -> GoValue:
-    items = ", ".join(f"{go_string(str(k))}:{quantity.go_repr(quantity_or_zero(v))}"
-                      for k, v in sorted(as_dict(value).items()))
-    return GoValue(f"core.ResourceList{{{items}}}")
+def resource_list_repr(value: Any) -> dict[str, str] | None:
+    """A ResourceList bad value as field errors print it: its JSON (keys sorted, quantities in their
+    String() form, null when nil)."""
+    if not isinstance(value, dict):
+        return None
+    return {str(k): quantity.canonical(quantity_or_zero(v)) for k, v in sorted(value.items())}
+
+
+def _go_list(value: Any, item: Any) -> Any:
+    """A slice in Go's JSON: null when nil (absent), else its items."""
+    return [item(v) for v in value if isinstance(v, dict)] if isinstance(value, list) else None
+
+
+def _requirement_repr(requirement: Object) -> Object:
+    values = requirement.get("values")
+    return {"Key": as_str(requirement.get("key")), "Operator": as_str(requirement.get("operator")),
+            "Values": strings(values) if isinstance(values, list) else None}
+
+
+def node_affinity_repr(value: Any) -> Any:
+    """The internal *VolumeNodeAffinity as field errors print it: JSON of Go structs without json tags."""
+    if not isinstance(value, dict):
+        return None
+    required = value.get("required")
+    if not isinstance(required, dict):
+        return {"Required": None}
+    terms = _go_list(required.get("nodeSelectorTerms"), lambda term: {
+        "MatchExpressions": _go_list(term.get("matchExpressions"), _requirement_repr),
+        "MatchFields": _go_list(term.get("matchFields"), _requirement_repr)})
+    return {"Required": {"NodeSelectorTerms": terms}}
 
 
 def validate_positive_quantity(value: Any, path: field.Path) -> field.ErrorList:
@@ -158,7 +184,8 @@ def validate_persistent_volume_spec(spec: Object, pv_name: str, path: field.Path
     if not capacity:
         errs.append(field.required(path.child("capacity"), ""))
     if "storage" not in capacity or len(capacity) > 1:
-        errs.append(field.not_supported(path.child("capacity"), resource_list_repr(capacity), ["storage"]))
+        errs.append(field.not_supported(path.child("capacity"), resource_list_repr(spec.get("capacity")),
+                                        ["storage"]))
     for name, value in sorted(capacity.items()):
         errs += validate_basic_resource(value, path.child("capacity").key(name))
         errs += validate_positive_quantity(value, path.child("capacity").key(name))
@@ -230,7 +257,7 @@ def validate_persistent_volume_update(pv: Object, old: Object) -> field.ErrorLis
                                   objectmeta.FIELD_IMMUTABLE_ERROR_MSG))
     if old_spec.get("nodeAffinity") is not None and not semantic_equal(spec.get("nodeAffinity"),
                                                                         old_spec.get("nodeAffinity")):
-        errs.append(field.invalid(field.new_path("nodeAffinity"), GoValue("&core.VolumeNodeAffinity{...}"),
+        errs.append(field.invalid(field.new_path("nodeAffinity"), node_affinity_repr(spec.get("nodeAffinity")),
                                   objectmeta.FIELD_IMMUTABLE_ERROR_MSG + ", except for updating from beta label to "
                                                                          "GA"))
     if old_spec.get("volumeAttributesClassName") is not None and spec.get("volumeAttributesClassName") is None:

@@ -23,7 +23,7 @@ from kapiserver.registry.table import AGE_COLUMN, NAME_COLUMN, Column, Printer, 
 from .pods_mutations import drop_disabled_pod_fields
 from .pods_warnings import warnings_for_pod_spec_and_meta
 from .podspec import set_defaults_pod_spec, validate_pod_template_spec, validation_options
-from .podspec.access import GoValue, as_dict, as_int, as_str, dicts, go_string, semantic_equal
+from .podspec.access import as_dict, as_int, as_str, dicts, semantic_equal
 
 _SPEC = field.new_path("spec")
 _STATUS = field.new_path("status")
@@ -51,11 +51,11 @@ def set_defaults_replication_controller(rc: Object) -> None:
         spec["replicas"] = 1
 
 
-def _string_map(value: Any) -> GoValue:
+def _string_map(value: Any) -> dict[str, str] | None:
+    """A map[string]string bad value as field errors print it: its JSON, keys sorted (null when nil)."""
     if value is None:
-        return GoValue("map[string]string(nil)")
-    inner = ", ".join(f"{go_string(str(k))}:{go_string(str(v))}" for k, v in sorted(as_dict(value).items()))
-    return GoValue(f"map[string]string{{{inner}}}")
+        return None
+    return {str(k): str(v) for k, v in sorted(as_dict(value).items())}
 
 
 def _validate_read_only_persistent_disks(volumes: object, path: field.Path) -> field.ErrorList:

@@ -18,7 +18,7 @@ from kapiserver.registry.strategy import Strategy, drop_status_on_create, keep_o
 from kapiserver.registry.table import AGE_COLUMN, NAME_COLUMN, Column, Printer, age, name_of
 
 from .podspec import helpers
-from .podspec.access import GoValue, as_dict, as_str, dicts, go_string, strings
+from .podspec.access import as_dict, as_str, dicts, strings
 from .podspec.validation_resources import validate_resource_name, validate_resource_quantity_value
 
 INVALID_QUOTA_RESOURCE = "must be a standard resource for quota"
@@ -71,10 +71,19 @@ def _quantity_errors(bag: Any, path: field.Path) -> field.ErrorList:
     return errs
 
 
-def _scopes_repr(scopes: list[str]) -> GoValue:
-    if not scopes:
-        return GoValue("[]core.ResourceQuotaScope(nil)")
-    return GoValue("[]core.ResourceQuotaScope{" + ", ".join(go_string(s) for s in scopes) + "}")
+def _scopes_repr(scopes: list[str]) -> list[str] | None:
+    """spec.scopes as field errors print it: its JSON (null when nil)."""
+    return scopes or None
+
+
+def _scope_selector_repr(selector: Object) -> Object:
+    """The internal ScopeSelector as field errors print it: JSON of a Go struct without json tags, so
+    with Go's field names (and null for a nil slice)."""
+    return {"MatchExpressions": [
+        {"ScopeName": as_str(r.get("scopeName")), "Operator": as_str(r.get("operator")),
+         "Values": strings(r.get("values")) if isinstance(r.get("values"), list) else None}
+        for r in dicts(selector.get("matchExpressions"))] if isinstance(selector.get("matchExpressions"), list)
+        else None}
 
 
 def _validate_scopes(spec: Object, path: field.Path) -> field.ErrorList:
@@ -110,7 +119,7 @@ def _validate_scope_selector(spec: Object, path: field.Path) -> field.ErrorList:
             errs.append(field.invalid(path.child("scopeName"), scope, "unsupported scope"))
         for name in hard:
             if is_standard_quota_resource_name(name) and not scope_valid_for_resource(scope, name):
-                errs.append(field.invalid(path, GoValue("&core.ScopeSelector{...}"),
+                errs.append(field.invalid(path, _scope_selector_repr(selector),
                                           "unsupported scope applied to resource"))
         if scope in _EXISTS_ONLY and operator != "Exists":
             errs.append(field.invalid(path.child("operator"), operator, "must be 'Exist' when scope is any of "
@@ -124,8 +133,7 @@ def _validate_scope_selector(spec: Object, path: field.Path) -> field.ErrorList:
                                                                  "'In' or 'NotIn' for scope selector"))
         elif operator in ("Exists", "DoesNotExist"):
             if values:
-                errs.append(field.invalid(path.child("values"),
-                                          GoValue("[]string{" + ", ".join(go_string(v) for v in values) + "}"),
+                errs.append(field.invalid(path.child("values"), values,
                                           "must be no value when `operator` is 'Exist' or 'DoesNotExist' for scope "
                                           "selector"))
         else:

@@ -11,7 +11,7 @@ from kapiserver.apimachinery import field, quantity, validation
 from kapiserver.apimachinery.types import Object
 
 from . import helpers
-from .access import GoValue, as_dict, as_str, dicts
+from .access import as_dict, as_str, dicts
 from .options import PodValidationOptions
 
 IS_NEGATIVE_ERROR_MSG = "must be greater than or equal to 0"
@@ -56,7 +56,7 @@ def validate_nonnegative_quantity(value: quantity.Quantity, path: field.Path) ->
 def validate_resource_quantity_value(name: str, value: quantity.Quantity, path: field.Path) -> field.ErrorList:
     errs = validate_nonnegative_quantity(value, path)
     if helpers.is_integer_resource_name(name) and quantity.milli_value(value) % 1000 != 0:
-        errs.append(field.invalid(path, GoValue(quantity.go_repr(value)), IS_NOT_INTEGER_ERROR_MSG))
+        errs.append(field.invalid(path, quantity.canonical(value), IS_NOT_INTEGER_ERROR_MSG))  # its JSON
     return errs
 
 

@@ -37,8 +37,8 @@ def test_taints_are_reported_under_metadata() -> None:
     obj = node({"taints": [{"key": "a", "effect": "NoSchedule"}, {"key": "a", "effect": "NoSchedule"},
                            {"key": "b", "value": "x y"}, {"key": "c", "effect": "Sometimes"}]})
     assert messages(validate_node(obj)) == [
-        ('metadata.taints[1]: Duplicate value: core.Taint{Key:"a", Value:"", Effect:"NoSchedule", '
-        "TimeAdded:(*v1.Time)(nil)}: taints must be unique by key and effect pair"),
+        ('metadata.taints[1]: Duplicate value: {"Key":"a","Value":"","Effect":"NoSchedule","TimeAdded":null}: '
+        "taints must be unique by key and effect pair"),
         ('metadata.taints[2].value: Invalid value: "x y": a valid label must be an empty string or consist of '
         "alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. "
         "'MyValue',  or 'my_value',  or '12345', regex used for validation is "
@@ -50,7 +50,7 @@ def test_taints_are_reported_under_metadata() -> None:
 
 def test_pod_cidrs() -> None:
     assert messages(validate_node(node({"podCIDRs": ["10.0.0.0/24", "10.1.0.0/24"]}))) == [
-        ('spec.podCIDRs: Invalid value: []string{"10.0.0.0/24", "10.1.0.0/24"}: may specify no more than one CIDR '
+        ('spec.podCIDRs: Invalid value: ["10.0.0.0/24","10.1.0.0/24"]: may specify no more than one CIDR '
         "for each IP family")]
     assert validate_node(node({"podCIDRs": ["10.0.0.0/24", "fd00::/64"]})) == []
 
@@ -68,7 +68,7 @@ def test_update_rules() -> None:
                {"addresses": [{"type": "InternalIP", "address": "1.1.1.1"},
                               {"type": "InternalIP", "address": "1.1.1.1"}]})
     assert messages(validate_node_update(new, old)) == [
-        'status.addresses[1]: Duplicate value: core.NodeAddress{Type:"InternalIP", Address:"1.1.1.1"}',
+        'status.addresses[1]: Duplicate value: {"Type":"InternalIP","Address":"1.1.1.1"}',
         'spec.podCIDRs: Forbidden: node updates may not change podCIDR except from "" to valid',
         'spec.providerID: Forbidden: node updates may not change providerID except from "" to valid',
         "spec.externalID: Forbidden: may not be updated"]

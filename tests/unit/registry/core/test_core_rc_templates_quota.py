@@ -47,7 +47,7 @@ def test_rc_validation() -> None:
                                            volumes=[{"name": "d", "gcePersistentDisk": {"pdName": "x"}}])
     errs = messages(replicationcontrollers.REPLICATIONCONTROLLERS.strategy.validate(CTX, obj))
     assert errs == [
-        ('spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: `selector` does not match '
+        ('spec.template.metadata.labels: Invalid value: {"app":"web"}: `selector` does not match '
         "template `labels`"),
         ("spec.template.spec.volumes[0].gcePersistentDisk.readOnly: Invalid value: false: must be true for "
         "replicated pods > 1; GCE PD can only be mounted on multiple machines if it is read-only"),
@@ -122,7 +122,7 @@ def test_resource_quota_validation_and_printer() -> None:
     bad = quota(hard={"cpu": "1"}, scopes=["BestEffort"],
                 scopeSelector={"matchExpressions": [{"scopeName": "Terminating", "operator": "In"}]})
     assert messages(resourcequotas.validate_resource_quota(bad)) == [
-        'spec.scopes: Invalid value: []core.ResourceQuotaScope{"BestEffort"}: unsupported scope applied to resource',
+        'spec.scopes: Invalid value: ["BestEffort"]: unsupported scope applied to resource',
         ('spec.scopeSelector.matchExpressions.operator: Invalid value: "In": must be \'Exist\' when scope is any of '
         "ResourceQuotaScopeTerminating, ResourceQuotaScopeNotTerminating, ResourceQuotaScopeBestEffort, "
         "ResourceQuotaScopeNotBestEffort or ResourceQuotaScopeCrossNamespacePodAffinity"),
@@ -134,7 +134,7 @@ def test_resource_quota_validation_and_printer() -> None:
     new = copy.deepcopy(old)
     new["spec"]["scopes"] = ["Terminating"]
     assert messages(resourcequotas.RESOURCEQUOTAS.strategy.validate_update(CTX, new, old)) == [
-        'spec.scopes: Invalid value: []core.ResourceQuotaScope{"Terminating"}: field is immutable']
+        'spec.scopes: Invalid value: ["Terminating"]: field is immutable']
     printed = quota()
     printed["status"] = {"hard": {"pods": "10", "limits.memory": "2Gi", "requests.cpu": "1"},
                          "used": {"pods": "3", "requests.cpu": "500m"}}
