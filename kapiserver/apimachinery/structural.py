@@ -176,9 +176,9 @@ class _Walker:
         elif kind == "bool":
             if not isinstance(value, bool):
                 raise self.mismatch(value, node, go_path, struct)
-        elif kind in ("quantity", "intorstring"):
-            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-                raise self.mismatch(value, node, go_path, struct)
+        elif kind in ("quantity", "intorstring") and (isinstance(value, bool)
+                                                       or not isinstance(value, (str, int, float))):
+            raise self.mismatch(value, node, go_path, struct)
 
     def walk_struct(self, value: dict[str, Any], node: Node, path: str, go_path: str) -> None:
         unknown = []

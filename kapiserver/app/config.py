@@ -13,10 +13,13 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from kapiserver.admission.chain import Chain
 from kapiserver.admission.plugins.default_ingress_class import DefaultIngressClass
+from kapiserver.admission.plugins.default_storage_class import DefaultStorageClass
 from kapiserver.admission.plugins.default_toleration_seconds import DefaultTolerationSeconds
 from kapiserver.admission.plugins.limit_ranger import LimitRanger
 from kapiserver.admission.plugins.namespace_lifecycle import NamespaceLifecycle
+from kapiserver.admission.plugins.persistent_volume_claim_resize import PersistentVolumeClaimResize
 from kapiserver.admission.plugins.priority import Priority
+from kapiserver.admission.plugins.storage_object_in_use_protection import StorageObjectInUseProtection
 from kapiserver.aggregator.server import AggregatorConfig
 from kapiserver.apimachinery.types import Object
 from kapiserver.authentication import serviceaccount_jwt
@@ -173,6 +176,14 @@ def admission_chain(enabled_plugins: list[str], storage: factory.StorageFactory)
     async def list_ingress_classes() -> list[Object]:
         return (await ingress_classes.get_list("/registry/ingressclasses", ListOptions("0"))).items
 
+    storage_classes = storage.storage_for("/registry/storageclasses")
+
+    async def get_storage_class(name: str) -> Object | None:
+        return await storage_classes.get(f"/registry/storageclasses/{name}", "0", ignore_not_found=True)
+
+    async def list_storage_classes() -> list[Object]:
+        return (await storage_classes.get_list("/registry/storageclasses", ListOptions("0"))).items
+
     plugins: list[object] = []
     for name in enabled_plugins:
         if name == "NamespaceLifecycle":
@@ -185,4 +196,10 @@ def admission_chain(enabled_plugins: list[str], storage: factory.StorageFactory)
             plugins.append(DefaultTolerationSeconds())
         elif name == "DefaultIngressClass":
             plugins.append(DefaultIngressClass(list_ingress_classes))
+        elif name == "DefaultStorageClass":
+            plugins.append(DefaultStorageClass(list_storage_classes))
+        elif name == "StorageObjectInUseProtection":
+            plugins.append(StorageObjectInUseProtection())
+        elif name == "PersistentVolumeClaimResize":
+            plugins.append(PersistentVolumeClaimResize(get_storage_class))
     return Chain(plugins)

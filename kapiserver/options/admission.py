@@ -29,7 +29,9 @@ DEFAULT_ON_PLUGINS = frozenset({
 # Plugins kapiserver runs. Default-on plugins it does not run yet are skipped quietly (the
 # user did not ask for them); asking for one explicitly is an error.
 IMPLEMENTED_PLUGINS = frozenset({"NamespaceLifecycle", "AlwaysAdmit", "AlwaysDeny", "Priority",
-                                 "DefaultTolerationSeconds", "LimitRanger", "DefaultIngressClass"})
+                                 "DefaultTolerationSeconds", "LimitRanger", "DefaultIngressClass",
+                                 "DefaultStorageClass", "StorageObjectInUseProtection",
+                                 "PersistentVolumeClaimResize"})
 
 
 class AdmissionOptions(FlagSet):
