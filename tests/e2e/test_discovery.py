@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -221,3 +222,22 @@ def test_kubectl_get_all_covers_upstreams_all_category(server: Server, ns: str) 
     server.kubectl("-n", ns, "create", "service", "clusterip", "web", "--tcp=80:8080")
     names = server.kubectl("-n", ns, "get", "all", "-o", "name").stdout.split()
     assert sorted(names) == ["job.batch/once", "service/web"]
+
+
+def test_kubectl_explain_every_kind(server: Server) -> None:
+    """`kubectl explain --recursive` reads every served kind's schema from /openapi/v3."""
+
+    def explain(row: dict[str, str]) -> tuple[str, str]:
+        resource = row["NAME"]
+        result = server.kubectl("explain", resource, f"--api-version={row['APIVERSION']}", "--recursive", check=False)
+        return resource, result.stdout + result.stderr
+
+    rows = upstream_rows()
+    with ThreadPoolExecutor(8) as pool:
+        explained = list(pool.map(explain, rows))
+    for row, (resource, output) in zip(rows, explained, strict=True):
+        group, _, version = row["APIVERSION"].rpartition("/")
+        header = f"GROUP:      {group}\n" if group else ""
+        assert output.startswith(f"{header}KIND:       {row['KIND']}\nVERSION:    {version}\n"), (resource, output)
+        assert "\nDESCRIPTION:\n" in output, (resource, output)
+        assert "\nFIELDS:\n" in output, (resource, output)
