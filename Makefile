@@ -28,6 +28,8 @@ test: $(PY)
 
 bench: install
 	$(PY) bench/core.py
+	$(PY) bench/machinery.py
+	$(PY) bench/crd.py
 
 clean:
 	rm -rf $(VENV) $(DATA_DIR) .tools .pytest_cache
