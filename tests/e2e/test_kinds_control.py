@@ -748,9 +748,6 @@ spec:
     assert not review.status.authenticated and review.status.user.username is None
 
 
-@pytest.mark.xfail(strict=True, reason="the x509 authenticator (kapiserver/authentication/x509.py) sets no "
-                   "credential id: upstream's CommonNameUserConversion adds extra authentication.kubernetes.io/"
-                   "credential-id = X509SHA256=<sha256 of the certificate>, which whoami shows")
 def test_whoami_shows_the_client_certificate_credential_id(server: Server) -> None:
     pem = (server.base / "client" / "admin.crt").read_bytes()
     der = x509.load_pem_x509_certificate(pem).public_bytes(serialization.Encoding.DER)

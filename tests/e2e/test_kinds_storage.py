@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import hashlib
 import json
 from typing import Any
 
@@ -483,9 +484,13 @@ def test_certificate_signing_request_approval_denial_and_issued_certificate(serv
                  "expirationSeconds": 86400, "usages": ["client auth"]}}))
     csr = get_json(server, "csr", jane)
     requester = "kubernetes-admin"
+    admin_der = x509.load_pem_x509_certificate((server.base / "client" / "admin.crt").read_bytes()).public_bytes(
+        serialization.Encoding.DER)
     assert csr["spec"] == {"request": jane_request, "signerName": "kubernetes.io/kube-apiserver-client",
                            "expirationSeconds": 86400, "usages": ["client auth"], "username": requester,
-                           "groups": ["system:masters", "system:authenticated"]}
+                           "groups": ["system:masters", "system:authenticated"],
+                           "extra": {"authentication.kubernetes.io/credential-id": [
+                               "X509SHA256=" + hashlib.sha256(admin_der).hexdigest()]}}
     assert csr["status"] == {} and "generation" not in csr["metadata"]
 
     bob_request = csr_pem("bob", "contractors")
