@@ -19,6 +19,7 @@ from kapiserver.admission.plugins.limit_ranger import LimitRanger
 from kapiserver.admission.plugins.namespace_lifecycle import NamespaceLifecycle
 from kapiserver.admission.plugins.persistent_volume_claim_resize import PersistentVolumeClaimResize
 from kapiserver.admission.plugins.priority import Priority
+from kapiserver.admission.plugins.resourcequota import ResourceQuota
 from kapiserver.admission.plugins.storage_object_in_use_protection import StorageObjectInUseProtection
 from kapiserver.aggregator.server import AggregatorConfig
 from kapiserver.apimachinery.types import Object
@@ -33,7 +34,7 @@ from kapiserver.server.resource_config import ResourceConfig
 from kapiserver.storage import factory
 from kapiserver.storage.interface import ListOptions
 
-from . import aggregation
+from . import aggregation, quota_access
 
 
 @dataclass(slots=True)
@@ -202,4 +203,6 @@ def admission_chain(enabled_plugins: list[str], storage: factory.StorageFactory)
             plugins.append(StorageObjectInUseProtection())
         elif name == "PersistentVolumeClaimResize":
             plugins.append(PersistentVolumeClaimResize(get_storage_class))
+        elif name == "ResourceQuota":
+            plugins.append(ResourceQuota(quota_access.quota_lister(storage), quota_access.quota_status_writer(storage)))
     return Chain(plugins)

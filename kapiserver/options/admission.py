@@ -31,7 +31,7 @@ DEFAULT_ON_PLUGINS = frozenset({
 IMPLEMENTED_PLUGINS = frozenset({"NamespaceLifecycle", "AlwaysAdmit", "AlwaysDeny", "Priority",
                                  "DefaultTolerationSeconds", "LimitRanger", "DefaultIngressClass",
                                  "DefaultStorageClass", "StorageObjectInUseProtection",
-                                 "PersistentVolumeClaimResize"})
+                                 "PersistentVolumeClaimResize", "ResourceQuota"})
 
 
 class AdmissionOptions(FlagSet):

@@ -462,9 +462,6 @@ def test_resourcequota_refused_variants_and_python_client(server: Server, ns: st
     assert [q.metadata.name for q in core.list_namespaced_resource_quota(ns).items] == ["pods"]
 
 
-@pytest.mark.xfail(strict=True, reason="the ResourceQuota admission plugin (plugin/pkg/admission/resourcequota) "
-                                       "is not implemented: quotas whose status the controller filled are not "
-                                       "enforced, nor is their usage charged on create")
 def test_resourcequota_admission_enforces_a_filled_status(server: Server, ns: str) -> None:
     server.kubectl("-n", ns, "create", "quota", "pods", "--hard=pods=1")
     server.kubectl("-n", ns, "patch", "quota", "pods", "--subresource=status", "--type=merge", "-p",
