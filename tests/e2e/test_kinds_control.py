@@ -937,9 +937,6 @@ def test_job_from_cronjob_and_suspend(server: Server, ns: str) -> None:
         "message"]
 
 
-@pytest.mark.xfail(strict=True, reason="batch/gorepr renders internal structs with Go's %#v; apimachinery 0.34+ "
-                   "(v1.35) renders them with json.Marshal, so the immutable template shows as JSON with the "
-                   "internal types' Go field names (the same holds wherever GoSyntax/go_slice are used)")
 def test_job_immutable_template_value_is_json(server: Server, ns: str) -> None:
     server.kubectl("-n", ns, "create", "job", "once", "--image=busybox")
     err = refused(server, "-n", ns, "patch", "job", "once", "--type=json", "-p",

@@ -7,10 +7,11 @@ import re
 
 from kapiserver.apimachinery import field, objectmeta
 from kapiserver.apimachinery.types import Object
+from kapiserver.registry.core import internal_json
 from kapiserver.registry.core.podspec import PodValidationOptions
 from kapiserver.registry.core.podspec.access import as_dict, as_str
 
-from . import cron, gorepr
+from . import cron
 from .validation import nonnegative, validate_job_spec_fields
 
 _CONCURRENCY_POLICIES = ["Allow", "Forbid", "Replace"]
@@ -97,7 +98,7 @@ def validate_job_template_spec(template: Object, path: field.Path, pod_opts: Pod
     spec = as_dict(template.get("spec"))
     errs = validate_job_spec_fields(spec, path.child("spec"), pod_opts)
     if spec.get("selector") is not None:
-        errs.append(field.invalid(path.child("spec", "selector"), gorepr.label_selector(spec["selector"]),
+        errs.append(field.invalid(path.child("spec", "selector"), internal_json.marshal(spec["selector"], "apis.meta.v1.LabelSelector"),
                                   "`selector` will be auto-generated"))
     if spec.get("manualSelector") is True:
         errs.append(field.not_supported(path.child("spec", "manualSelector"), True, ["nil", "false"]))

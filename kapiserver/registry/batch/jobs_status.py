@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from kapiserver.apimachinery import field, objectmeta, timefmt
 from kapiserver.apimachinery.types import Object
+from kapiserver.registry.core import internal_json
 from kapiserver.registry.core.podspec.access import as_dict, as_int, as_str, dicts, opt_int, semantic_equal
 
-from . import gorepr, indexes
+from . import indexes
 
 _STATUS = field.new_path("status")
 
@@ -204,7 +205,7 @@ def _finished_errors(job: Object, opts: JobStatusValidationOptions) -> field.Err
     if opts.reject_finished_job_with_uncounted_terminated_pods and finished and isinstance(uncounted, dict) and (
             uncounted.get("failed") or uncounted.get("succeeded")):
         errs.append(field.invalid(_STATUS.child("uncountedTerminatedPods"),
-                                  gorepr.struct(uncounted, "batch.v1.UncountedTerminatedPods"),
+                                  internal_json.marshal(uncounted, "batch.v1.UncountedTerminatedPods"),
                                   "uncountedTerminatedPods needs to be empty for finished job"))
     return errs
 

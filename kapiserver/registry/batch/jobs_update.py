@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from kapiserver.apimachinery import field, objectmeta
 from kapiserver.apimachinery.types import Object
+from kapiserver.registry.core import internal_json
 from kapiserver.registry.core.podspec.access import as_dict, opt_int, semantic_equal
 
-from . import gorepr
 from .validation import JobValidationOptions, validate_job_spec
 
 _SPEC = field.new_path("spec")
@@ -56,19 +56,19 @@ def validate_job_spec_update(spec: Object, old_spec: Object, path: field.Path,
     errs = validate_job_spec(spec, path, opts)
     errs += _validate_completions_update(spec, old_spec, path.child("completions"), opts)
     if not semantic_equal(spec.get("selector"), old_spec.get("selector")):
-        errs.append(field.invalid(path.child("selector"), gorepr.optional(spec.get("selector"),
-                                                                           "apis.meta.v1.LabelSelector"),
+        errs.append(field.invalid(path.child("selector"), internal_json.marshal(spec.get("selector"),
+                                                                                  "apis.meta.v1.LabelSelector"),
                                   objectmeta.FIELD_IMMUTABLE_ERROR_MSG))
     template, old_template = as_dict(spec.get("template")), as_dict(old_spec.get("template"))
     if not semantic_equal(template, _template_for_comparison(template, old_template, opts)):
-        errs.append(field.invalid(path.child("template"), gorepr.struct(template, "core.v1.PodTemplateSpec"),
+        errs.append(field.invalid(path.child("template"), internal_json.marshal(template, "core.v1.PodTemplateSpec"),
                                   objectmeta.FIELD_IMMUTABLE_ERROR_MSG))
     for key, message in (("completionMode", None), ("podFailurePolicy", "batch.v1.PodFailurePolicy"),
                          ("backoffLimitPerIndex", None), ("managedBy", None),
                          ("successPolicy", "batch.v1.SuccessPolicy")):
         new, old = spec.get(key), old_spec.get(key)
         if not semantic_equal(new, old) or (new is None) != (old is None):
-            shown = gorepr.optional(new, message) if message else new
+            shown = internal_json.marshal(new, message) if message else new
             errs.append(field.invalid(path.child(key), shown, objectmeta.FIELD_IMMUTABLE_ERROR_MSG))
     return errs
 

@@ -14,10 +14,11 @@ from dataclasses import field as dc_field
 
 from kapiserver.apimachinery import field, labels, metav1_validation, objectmeta, validation
 from kapiserver.apimachinery.types import Object
+from kapiserver.registry.core import internal_json
 from kapiserver.registry.core.podspec import PodValidationOptions, validate_pod_template_spec
 from kapiserver.registry.core.podspec.access import as_dict, as_int, as_str, dicts, opt_int
 
-from . import gorepr, indexes
+from . import indexes
 
 MAX_PARALLELISM_FOR_INDEXED_JOB = 100_000
 MAX_FAILED_INDEXES_FOR_INDEXED_JOB = 100_000
@@ -69,9 +70,14 @@ def validate_has_label(meta: Object, path: field.Path, key: str, expected: str) 
     if key not in labels_:
         return [field.required(path.child("labels").key(key), expected)]
     if labels_[key] != expected:
-        return [field.invalid(path.child("labels").key(key), gorepr.string_map(meta.get("labels")),
+        return [field.invalid(path.child("labels").key(key), field.sorted_map(labels_),
                               f"must be '{expected}'")]
     return []
+
+
+def _string_map(value: object) -> dict[str, object] | None:
+    """A map[string]string bad value: its JSON, keys sorted, null when nil."""
+    return field.sorted_map(value) if isinstance(value, dict) else None
 
 
 def _selector_matches(selector: object, labels_: object) -> bool | None:
@@ -101,7 +107,7 @@ def _validate_generated_selector(job: Object, validate_batch_labels: bool) -> fi
         errs += validate_has_label(template_meta, _TEMPLATE_META, JOB_NAME_LABEL, name)
         expected.update({CONTROLLER_UID_LABEL: uid, JOB_NAME_LABEL: name})
     if _selector_matches(spec["selector"], expected) is False:
-        errs.append(field.invalid(_SPEC.child("selector"), gorepr.label_selector(spec["selector"]),
+        errs.append(field.invalid(_SPEC.child("selector"), internal_json.marshal(spec["selector"], "apis.meta.v1.LabelSelector"),
                                   "`selector` not auto-generated"))
     return errs
 
@@ -134,7 +140,7 @@ def validate_job_spec(spec: Object, path: field.Path, opts: JobValidationOptions
         errs += metav1_validation.validate_label_selector(as_dict(selector), selector_opts, path.child("selector"))
     template_labels = as_dict(as_dict(spec.get("template")).get("metadata")).get("labels")
     if _selector_matches(selector, template_labels) is False:
-        errs.append(field.invalid(path.child("template", "metadata", "labels"), gorepr.string_map(template_labels),
+        errs.append(field.invalid(path.child("template", "metadata", "labels"), _string_map(template_labels),
                                   "`selector` does not match template `labels`"))
     return errs
 
@@ -208,7 +214,7 @@ def validate_job_spec_fields(spec: Object, path: field.Path, pod_opts: PodValida
     if spec.get("successPolicy") is not None:
         if spec.get("completionMode") != "Indexed":
             errs.append(field.invalid(path.child("successPolicy"),
-                                      gorepr.struct(spec["successPolicy"], "batch.v1.SuccessPolicy"),
+                                      internal_json.marshal(spec["successPolicy"], "batch.v1.SuccessPolicy"),
                                       "requires indexed completion mode"))
         else:
             errs += _validate_success_policy(spec, path.child("successPolicy"))
@@ -305,8 +311,8 @@ def _validate_on_exit_codes(requirement: Object, path: field.Path, names: set[st
     values = [as_int(v) for v in requirement.get("values") or []]
     values_path = path.child("values")
     if not values:
-        errs.append(field.invalid(values_path, gorepr.GoValue("[]int32(nil)" if requirement.get("values") is None
-                                                              else "[]int32{}"), "at least one value is required"))
+        errs.append(field.invalid(values_path, None if requirement.get("values") is None else [],
+                                  "at least one value is required"))
     elif len(values) > MAX_ON_EXIT_CODES_VALUES:
         errs.append(field.too_many(values_path, len(values), MAX_ON_EXIT_CODES_VALUES))
     seen: set[int] = set()
@@ -317,7 +323,7 @@ def _validate_on_exit_codes(requirement: Object, path: field.Path, names: set[st
             errs.append(field.duplicate(values_path.index(j), value))
         seen.add(value)
     if any(values[j - 1] > values[j] for j in range(1, len(values))):
-        errs.append(field.invalid(values_path, gorepr.GoValue("[]int32{" + ", ".join(map(str, values)) + "}"),
+        errs.append(field.invalid(values_path, values,
                                   "must be ordered"))
     return errs
 

@@ -74,14 +74,14 @@ def test_job_validation_messages() -> None:
     wrong = created()
     wrong["spec"]["template"]["metadata"]["labels"]["job-name"] = "other"
     assert messages(jobs.JOBS.strategy.validate(CTX, wrong)) == [
-        ("spec.template.metadata.labels[job-name]: Invalid value: map[string]string{"
-        f'"batch.kubernetes.io/controller-uid":"{UID}", "batch.kubernetes.io/job-name":"pi", '
-        f'"controller-uid":"{UID}", "job-name":"other"}}: must be \'pi\'')]
+        ("spec.template.metadata.labels[job-name]: Invalid value: {"
+        f'"batch.kubernetes.io/controller-uid":"{UID}","batch.kubernetes.io/job-name":"pi",'
+        f'"controller-uid":"{UID}","job-name":"other"}}: must be \'pi\'')]
     manual = job({"manualSelector": True, "selector": {"matchLabels": {"a": "b"}}})
     jobs.JOBS.strategy.default(manual)
     jobs.JOBS.strategy.prepare_for_create(CTX, manual)
     assert messages(jobs.JOBS.strategy.validate(CTX, manual)) == [
-        ('spec.template.metadata.labels: Invalid value: map[string]string(nil): `selector` does not match template '
+        ('spec.template.metadata.labels: Invalid value: null: `selector` does not match template '
         '`labels`')]
 
 
@@ -94,7 +94,7 @@ def test_indexed_and_policies() -> None:
         "spec.maxFailedIndexes: Invalid value: 5: must be less than or equal to completions",
         "spec.podFailurePolicy.rules[0].onExitCodes.values[1]: Invalid value: 0: must not be 0 for the In operator",
         "spec.podFailurePolicy.rules[0].onExitCodes.values[2]: Duplicate value: 3",
-        "spec.podFailurePolicy.rules[0].onExitCodes.values: Invalid value: []int32{3, 0, 3}: must be ordered",
+        "spec.podFailurePolicy.rules[0].onExitCodes.values: Invalid value: [3,0,3]: must be ordered",
         ('spec.template.spec.restartPolicy: Invalid value: "OnFailure": only "Never" is supported when '
         "podFailurePolicy is specified"),
     ]
@@ -115,7 +115,9 @@ def test_job_update_rules() -> None:
     changed["spec"]["template"]["spec"]["containers"][0]["image"] = "other"
     errs = messages(jobs.JOBS.strategy.validate_update(CTX, changed, old))
     assert errs[0] == "spec.completions: Invalid value: 2: field is immutable"
-    assert errs[1].startswith("spec.template: Invalid value: core.PodTemplateSpec{ObjectMeta:v1.ObjectMeta{")
+    # json.Marshal of the internal core.PodTemplateSpec: ObjectMeta inlined with its json tags, Go names below
+    assert errs[1].startswith('spec.template: Invalid value: {"labels":{"batch.kubernetes.io/controller-uid":')
+    assert ',"Spec":{"Volumes":null,"InitContainers":null,"Containers":[{"Name":"c","Image":"other",' in errs[1]
     assert errs[1].endswith(": field is immutable")
     suspended = created({"suspend": True})
     moved = copy.deepcopy(suspended)
@@ -197,8 +199,7 @@ def test_cron_job_defaults_and_validation() -> None:
         ('spec.timeZone: Invalid value: "Local": timeZone must be an explicit time zone as defined in '
         "https://www.iana.org/time-zones"),
         'spec.concurrencyPolicy: Unsupported value: "Sometimes": supported values: "Allow", "Forbid", "Replace"',
-        ('spec.jobTemplate.spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"a":"b"}, '
-        "MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: `selector` will be auto-generated"),
+        'spec.jobTemplate.spec.selector: Invalid value: {"matchLabels":{"a":"b"}}: `selector` will be auto-generated',
     ]
     long_name = cron_job()
     long_name["metadata"]["name"] = "x" * 53
