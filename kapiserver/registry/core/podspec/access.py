@@ -1,8 +1,5 @@
 """Reading a pod dict the way Go reads the decoded struct: a missing key, a null or a value of
 the wrong shape is the zero value, so validators never crash on hostile input.
-
-`GoValue` carries a bad value that upstream prints with Go's %#v (structs, slices): the
-field error renderer prints its repr.
 """
 
 from __future__ import annotations
@@ -46,31 +43,6 @@ def opt_int(value: Any) -> int | None:
 
 def strings(value: Any) -> list[str]:
     return [as_str(item) for item in as_list(value)]
-
-
-class GoValue:
-    """A bad value upstream renders with %#v; repr() is that text."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def __repr__(self) -> str:
-        return self.text
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, GoValue) and other.text == self.text
-
-    def __hash__(self) -> int:
-        return hash(self.text)
-
-
-def go_string(text: str) -> str:
-    """Go's %q of a string, as %#v prints string fields."""
-    from kapiserver.apimachinery import field
-
-    return field.go_quote(text)
 
 
 def _strip(value: Any) -> Any:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from kapiserver.apimachinery import field, metav1_validation, objectmeta, validation
 from kapiserver.apimachinery.types import Object
 
+from .. import internal_json
 from . import helpers
-from .access import GoValue, as_dict, as_int, as_str, dicts, go_string, opt_int
+from .access import as_dict, as_int, as_str, dicts, opt_int
 from .options import PodValidationOptions
 from .validation_annotations import (
     validate_app_armor_annotations_and_fields,
@@ -152,7 +153,7 @@ def _validate_resource_claims(claims: list[Object], path: field.Path) -> field.E
             errs += [field.invalid(item.child("name"), name, msg) for msg in validation.is_dns1123_label(name)]
             seen.add(name)
         claim_name, template_name = claim.get("resourceClaimName"), claim.get("resourceClaimTemplateName")
-        shown = GoValue(f"core.PodResourceClaim{{Name:{go_string(name)}, ...}}")
+        shown = internal_json.marshal(claim, "core.v1.PodResourceClaim")
         if claim_name is not None and template_name is not None:
             errs.append(field.invalid(item, shown, "at most one of `resourceClaimName` or `resourceClaimTemplateName` "
                                                    "may be specified"))
@@ -182,8 +183,8 @@ def _validate_image_pull_secrets(secrets: object, path: field.Path) -> field.Err
     errs: field.ErrorList = []
     for i, secret in enumerate(dicts(secrets)):
         if any(key != "name" and value not in (None, "") for key, value in secret.items()):
-            errs.append(field.invalid(path.index(i), GoValue(
-                f"core.LocalObjectReference{{Name:{go_string(as_str(secret.get('name')))}}}"), "only name may be set"))
+            errs.append(field.invalid(path.index(i), internal_json.marshal(secret, "core.v1.LocalObjectReference"),
+                                      "only name may be set"))
     return errs
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from kapiserver.apimachinery import field, objectmeta, validation
 from kapiserver.apimachinery.types import Object
 
+from .. import internal_json
 from . import features
 from .access import as_dict, as_int, as_str, dicts, opt_int, strings
 from .options import PodValidationOptions
@@ -93,7 +94,8 @@ def validate_init_containers(containers: object, regular: object, ctx: Container
                 if container.get(key) is not None:
                     errs.append(field.forbidden(item.child(key), _INIT_ONLY_FORBIDDEN))
         if not ctx.opts.allow_sidecar_resize_policy and container.get("resizePolicy"):
-            errs.append(field.invalid(item.child("resizePolicy"), container["resizePolicy"],
+            errs.append(field.invalid(item.child("resizePolicy"),
+                                      internal_json.marshal_list(container["resizePolicy"], "core.v1.ContainerResizePolicy"),
                                       "must not be set for init containers"))
     return errs
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from kapiserver.apimachinery import field, metav1_validation, objectmeta, validation, validation_ip
 from kapiserver.apimachinery.types import Object
 
+from .. import internal_json
 from .access import as_dict, as_int, as_str, dicts, opt_int, strings
 from .options import PodValidationOptions
 
@@ -52,7 +53,7 @@ def validate_tolerations(tolerations: object, path: field.Path) -> field.ErrorLi
                 errs.append(field.invalid(item.child("operator"), value, ";".join(problems)))
         elif operator == "Exists":
             if value:
-                errs.append(field.invalid(item.child("operator"), value,
+                errs.append(field.invalid(item.child("operator"), internal_json.marshal(toleration, "core.v1.Toleration"),
                                           "value must be empty when `operator` is 'Exists'"))
         else:
             errs.append(field.not_supported(item.child("operator"), operator, ["Equal", "Exists"]))

@@ -14,8 +14,9 @@ import re
 from kapiserver.apimachinery import field, validation
 from kapiserver.apimachinery.types import Object
 
+from .. import internal_json
 from . import features, helpers
-from .access import GoValue, as_dict, as_int, as_str, dicts, go_string
+from .access import as_dict, as_int, as_str, dicts
 from .options import PodValidationOptions
 from .paths import validate_local_descending_path
 
@@ -39,13 +40,6 @@ def sysctl_namespace(name: str) -> str:
     return "net" if name.startswith("net.") else ""
 
 
-def _profile_repr(kind: str, profile: Object) -> GoValue:
-    local = profile.get("localhostProfile")
-    local_text = "(*string)(nil)" if local is None else "(*string)(0xc000000000)"
-    return GoValue(f"&core.{kind}Profile{{Type:{go_string(as_str(profile.get('type')))}, "
-                   f"LocalhostProfile:{local_text}}}")
-
-
 def validate_seccomp_profile_field(profile: object, path: field.Path) -> field.ErrorList:
     if not isinstance(profile, dict):
         return []
@@ -62,7 +56,7 @@ def validate_seccomp_profile_field(profile: object, path: field.Path) -> field.E
         else:
             errs += validate_local_descending_path(as_str(local), path.child("localhostProfile"))
     elif local is not None:
-        errs.append(field.invalid(path.child("localhostProfile"), _profile_repr("Seccomp", profile),
+        errs.append(field.invalid(path.child("localhostProfile"), internal_json.marshal(profile, "core.v1.SeccompProfile"),
                                   "can only be set when seccomp type is Localhost"))
     return errs
 
@@ -87,7 +81,7 @@ def validate_app_armor_profile_field(profile: object, path: field.Path) -> field
                 errs.append(field.too_long(path.child("localhostProfile"), 4095))
     elif kind in ("RuntimeDefault", "Unconfined"):
         if local is not None:
-            errs.append(field.invalid(path.child("localhostProfile"), GoValue("(*string)(0xc000000000)"),
+            errs.append(field.invalid(path.child("localhostProfile"), _pointer(local),
                                       "can only be set when AppArmor type is Localhost"))
     elif not kind:
         errs.append(field.required(path.child("type"), "type is required when appArmorProfile is set"))
@@ -96,8 +90,9 @@ def validate_app_armor_profile_field(profile: object, path: field.Path) -> field
     return errs
 
 
-def _pointer(value: object) -> GoValue:
-    return GoValue("(*string)(nil)" if value is None else "(*string)(0xc000000000)")
+def _pointer(value: object) -> str | None:
+    """A *string bad value: json.Marshal writes the string, or null for nil."""
+    return None if value is None else as_str(value)
 
 
 def validate_windows_options(options: object, path: field.Path) -> field.ErrorList:
@@ -236,7 +231,7 @@ def validate_security_context(sc: object, path: field.Path, host_users: bool) ->
             errs.append(field.invalid(path.child("procMount"), proc_mount, "`hostUsers` must be false to use `Unmasked`"))
     errs += validate_seccomp_profile_field(sc.get("seccompProfile"), path.child("seccompProfile"))
     if sc.get("allowPrivilegeEscalation") is False:
-        shown = GoValue("&core.SecurityContext{...}")
+        shown = internal_json.marshal(sc, "core.v1.SecurityContext")
         if sc.get("privileged") is True:
             errs.append(field.invalid(path, shown, "cannot set `allowPrivilegeEscalation` to false and `privileged` "
                                                    "to true"))

@@ -14,6 +14,7 @@ import copy
 from kapiserver.apimachinery import field, objectmeta, validation, validation_ip
 from kapiserver.apimachinery.types import Object
 
+from .. import internal_json
 from .access import as_dict, as_int, as_str, dicts, opt_int, semantic_equal
 from .godiff import cmp_diff
 from .options import PodValidationOptions
@@ -83,7 +84,7 @@ def _active_deadline(new_spec: Object, old_spec: Object, path: field.Path) -> tu
         if old_value is not None and old_value < new_value:
             return [field.invalid(path, new_value, "must be less than or equal to previous value")], True
     elif old_value is not None:
-        return [field.invalid(path, "null", "must not update from a positive integer to nil value")], False
+        return [field.invalid(path, None, "must not update from a positive integer to nil value")], False
     return [], False
 
 
@@ -207,17 +208,19 @@ def _only_additions(new: Object, old: Object) -> bool:
 def _ip_list_errors(status: Object, key: str) -> field.ErrorList:
     path = field.new_path("status", key)
     entries = dicts(status.get(key))
+    message = "core.v1.PodIP" if key == "podIPs" else "core.v1.HostIP"
     errs: field.ErrorList = []
     for i, entry in enumerate(entries):
         errs += validation_ip.is_valid_ip(path.index(i), as_str(entry.get("ip")))
     if len(entries) > 1:
         families = [":" in as_str(e.get("ip")) for e in entries]
         if len(entries) > 2 or families[0] == families[1]:
-            errs.append(field.invalid(path, entries, "may specify no more than one IP for each IP family"))
+            errs.append(field.invalid(path, internal_json.marshal_list(entries, message),
+                                      "may specify no more than one IP for each IP family"))
         seen: set[str] = set()
         for i, entry in enumerate(entries):
             if as_str(entry.get("ip")) in seen:
-                errs.append(field.duplicate(path.index(i), entry))
+                errs.append(field.duplicate(path.index(i), internal_json.marshal(entry, message)))
             seen.add(as_str(entry.get("ip")))
     return errs
 

@@ -70,7 +70,7 @@ def test_active_deadline_may_only_shrink() -> None:
     assert update(old, lambda p: p["spec"].update(activeDeadlineSeconds=200)) == [
         "spec.activeDeadlineSeconds: Invalid value: 200: must be less than or equal to previous value"]
     errs = update(old, lambda p: p["spec"].pop("activeDeadlineSeconds"))
-    assert errs[0] == ('spec.activeDeadlineSeconds: Invalid value: "null": must not update from a positive integer '
+    assert errs[0] == ('spec.activeDeadlineSeconds: Invalid value: null: must not update from a positive integer '
                        "to nil value")
     assert update(stored(), lambda p: p["spec"].update(activeDeadlineSeconds=10)) == []
 
@@ -123,7 +123,7 @@ def test_status_update_rules() -> None:
     assert status_update(old, lambda p: p["status"]["containerStatuses"][0].update(state={"running": {}})) == [
         "status.containerStatuses[0].state: Forbidden: may not be transitioned to non-terminated state"]
     assert status_update(old, lambda p: p["status"].update(podIPs=[{"ip": "10.0.0.1"}, {"ip": "10.0.0.2"}])) == [
-        ('status.podIPs: Invalid value: [{"ip":"10.0.0.1"},{"ip":"10.0.0.2"}]: may specify no more than one IP for '
+        ('status.podIPs: Invalid value: [{"IP":"10.0.0.1"},{"IP":"10.0.0.2"}]: may specify no more than one IP for '
         "each IP family")]
 
 

@@ -258,7 +258,7 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], list[str]]] = [
     ("scheduling gates with node name", spec(nodeName="n1", schedulingGates=[{"name": "g"}]),
      ["spec.nodeName: Forbidden: cannot be set until all schedulingGates have been cleared"]),
     ("image pull secret with extra field", spec(imagePullSecrets=[{"name": "s", "extra": 1}]),
-     ['spec.imagePullSecrets[0]: Invalid value: core.LocalObjectReference{Name:"s"}: only name may be set']),
+     ['spec.imagePullSecrets[0]: Invalid value: {"Name":"s"}: only name may be set']),
     ("token projection without service account", spec(volumes=[{"name": "t", "projected": {"sources": [
         {"serviceAccountToken": {"path": "token"}}]}}]),
      [("spec.volumes[0].projected.sources[0].serviceAccountToken: Forbidden: must not be specified when "
