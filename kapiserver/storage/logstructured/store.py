@@ -248,11 +248,18 @@ class LogStructuredStore:
                 compacted = await self._log.compacted_revision()
                 if since < compacted:
                     raise errors.ResourceVersionTooOld(since, compacted)
+                current = await self._log.current_revision()  # before the history, which covers it
                 for change in await self._log.history(start, end, since):
                     last = change.revision
                     event = filter_event(self._to_event(change), opts.predicate)
                     if event is not None:
                         yield event
+                if opts.progress_notify and current > last:
+                    # Commits elsewhere between the caller's list and this watch were published
+                    # before the watcher existed: say how far the range is known to be current,
+                    # or a watch cache waiting for that revision would wait for the next commit.
+                    last = current
+                    yield bookmark(current)
             while True:
                 next_event = await watcher.next()
                 if next_event is None:

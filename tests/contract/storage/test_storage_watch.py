@@ -375,6 +375,26 @@ async def test_progress_notify(storage, env):
         await quiet.close()
 
 
+async def test_progress_notify_from_behind_reports_the_current_revision(storage, env):
+    """A progress-notify watch started from an older revision, when only other ranges changed since,
+    learns the current revision at once: those commits were published before it existed, and a
+    watch cache waiting for that revision must not wait for the next commit."""
+    if env.cached:
+        pytest.skip("progress notifications are the backends' (etcd's) feature, used by the watch cache")
+    out = await storage.create(key("test-ns", "name"), pod("test-ns", "name"))
+    bumped = await env.increase_rv()
+    w = await watch(storage, key("test-ns", "name"), resource_version=str(rv(out)), recursive=False,
+                    progress_notify=True)
+    try:
+        event = await w.next()
+        assert (event.type, event.revision) == ("BOOKMARK", bumped)
+        updated = await storage.guaranteed_update(key("test-ns", "name"), None,
+                                                  replace_with(pod("test-ns", "name", node="n")))
+        await w.expect("MODIFIED", updated, skip_bookmarks=False)
+    finally:
+        await w.close()
+
+
 # -- ordering: no event lost or duplicated under concurrent writers --------------------------
 
 async def test_no_event_lost_or_duplicated_under_concurrent_writers(storage, env):
