@@ -38,7 +38,7 @@ from kapiserver.server.genericapiserver import Delegate, GenericAPIServer
 from kapiserver.storage.factory import StorageFactory
 from kapiserver.storage.interface import Storage
 
-from . import bootstrap, openid_metadata
+from . import bootstrap, identity_lease, openid_metadata
 from .extra import Extra
 from .namespace_controller import NamespaceController
 from .services import ServiceNetworking
@@ -91,6 +91,7 @@ class KubeAPIServer:
         if extra.token_issuer is not None and extra.service_account_public_key is not None:
             openid_metadata.install(server, extra.token_issuer.issuer, extra.service_account_public_key)
         bootstrap.add_hooks(server, storage)
+        identity_lease.add_hooks(server, storage)
         service_networking.add_hooks(server, lambda: server.config.secure_port)
         controller = NamespaceController(storage.storage_for(NAMESPACES.key_root), server.discovery)
         server.add_post_start_hook("kapiserver/start-namespace-controller", controller.start)

@@ -896,9 +896,6 @@ def test_lease_times_must_carry_microseconds(server: Server, ns: str) -> None:
         '".000000"\n')
 
 
-@pytest.mark.xfail(strict=True, reason="no kube-apiserver identity Lease: upstream's APIServerIdentity controller "
-                   "(pkg/controlplane, on by default) keeps kube-system/apiserver-<hash> labelled "
-                   "apiserver.kubernetes.io/identity=kube-apiserver, 3600 s, renewed every 10 s")
 def test_the_apiserver_identity_lease(server: Server) -> None:
     leases = get_json(server, "-n", "kube-system", "leases", "-l", "apiserver.kubernetes.io/identity=kube-apiserver")
     [lease] = leases["items"]
