@@ -11,6 +11,7 @@ requires the PodCertificateRequest feature gate; here the runtime-config switch 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 
 from cryptography.exceptions import InvalidSignature
@@ -63,11 +64,16 @@ def _name_errors(spec: Object) -> field.ErrorList:
     return errs
 
 
+def _json_bytes(data: bytes) -> str:
+    """A []byte bad value as json.Marshal writes it: base64, quoted."""
+    return base64.b64encode(data).decode()
+
+
 def _proof_errors(key_der: bytes, proof: bytes, pod_uid: str) -> field.ErrorList:
     try:
         public_key = serialization.load_der_public_key(key_der)
     except (ValueError, TypeError):
-        return [field.invalid(_PKIX, signers.go_bytes(key_der), "must be a valid PKIX-serialized public key")]
+        return [field.invalid(_PKIX, _json_bytes(key_der), "must be a valid PKIX-serialized public key")]
     digest = hashlib.sha256(pod_uid.encode()).digest()
     try:
         if isinstance(public_key, ed25519.Ed25519PublicKey):
@@ -84,7 +90,7 @@ def _proof_errors(key_der: bytes, proof: bytes, pod_uid: str) -> field.ErrorList
             public_key.verify(proof, digest, padding.PSS(padding.MGF1(hashes.SHA256()), padding.PSS.AUTO),
                               utils.Prehashed(hashes.SHA256()))
         else:
-            return [field.invalid(_PKIX, signers.go_bytes(key_der),
+            return [field.invalid(_PKIX, _json_bytes(key_der),
                                   "unknown public key type; supported types are Ed25519, ECDSA, and RSA")]
     except InvalidSignature:
         return [field.invalid(_POP, field.OMIT, POP_FAILED)]

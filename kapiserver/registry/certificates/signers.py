@@ -121,8 +121,3 @@ def parse_certificate(der: bytes) -> x509.Certificate | None:
         return x509.load_der_x509_certificate(der)
     except ValueError:
         return None
-
-
-def go_bytes(data: bytes) -> str:
-    """%#v of a []byte, as upstream prints a bad request: `[]byte{0x2d, 0x2d}`."""
-    return "[]byte{" + ", ".join(f"0x{b:x}" for b in data) + "}"

@@ -1,9 +1,9 @@
 """Service cluster IPs and IP families: the checks of ValidateServiceClusterIPsRelatedFields and of
 upgrading / downgrading between single- and dual-stack (validateUpgradeDowngrade*).
 
-Bad values that are lists print as Go's %#v prints them (`[]string{"10.0.0.1"}`), and some
-messages carry upstream's own quirks (the cluster IPs as the bad value of an ipFamilies
-error); both are kept because clients show them as they are.
+Bad values that are lists print as json.Marshal writes them (`["10.0.0.1"]`, null when unset),
+and some messages carry upstream's own quirks (the cluster IPs as the bad value of an
+ipFamilies error); both are kept because clients show them as they are.
 """
 
 from __future__ import annotations
@@ -112,7 +112,8 @@ def validate_cluster_ips_related_fields(svc: Object) -> field.ErrorList:
 
 
 def _policy_value(spec: dict[str, Any]) -> Any:
-    return common.go_optional_string(spec.get("ipFamilyPolicy"))
+    """The *IPFamilyPolicy bad value: its string, or null when nil."""
+    return spec.get("ipFamilyPolicy")
 
 
 def validate_upgrade_downgrade_cluster_ips(old: Object, svc: Object) -> field.ErrorList:

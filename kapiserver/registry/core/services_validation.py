@@ -229,7 +229,7 @@ def validate_load_balancer_class(svc: Object, old: Object | None) -> field.Error
     old_spec = spec_of(old) if old is not None else {}
     both_lb = old_spec.get("type") == "LoadBalancer" and spec.get("type") == "LoadBalancer"
     if both_lb and old_spec.get("loadBalancerClass") != lb_class:
-        errs.append(field.invalid(path, common.go_optional_string(lb_class), "may not change once set"))
+        errs.append(field.invalid(path, lb_class, "may not change once set"))
     if spec.get("type") == "LoadBalancer":
         if lb_class is not None:
             errs += common.validate_qualified_name(lb_class, path)

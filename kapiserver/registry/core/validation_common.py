@@ -123,32 +123,3 @@ def int_value(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return 0
     return int(value)
-
-
-class GoSyntax:
-    """A bad value shown as Go's %#v shows it.
-
-    upstream's field errors print structs and slices with %#v (`[]string{"a", "b"}`,
-    `core.ServicePort{...}`); field.render_value prints what it cannot encode as JSON with
-    repr(), so this wrapper carries the Go text through unchanged.
-    """
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def __repr__(self) -> str:
-        return self.text
-
-
-def go_slice(values: Any, element_type: str = "string") -> GoSyntax:
-    """%#v of a []string (or a named string type): `[]string{"a", "b"}`, `[]string(nil)`."""
-    if values is None:
-        return GoSyntax(f"[]{element_type}(nil)")
-    return GoSyntax(f"[]{element_type}{{" + ", ".join(field.go_quote(str(v)) for v in values) + "}")
-
-
-def go_optional_string(value: Any) -> Any:
-    """A *string bad value: upstream prints the pointee, or "null" for a nil pointer."""
-    return "null" if value is None else value

@@ -17,7 +17,7 @@ from kapiserver.registry.spec import ResourceSpec
 from kapiserver.registry.strategy import Strategy
 from kapiserver.registry.table import AGE_COLUMN, NAME_COLUMN, Column, Printer, age, name_of
 
-from .validation_common import go_json_struct, validate_csi_driver_name
+from .validation_common import validate_csi_driver_name
 
 CSI_NODE_ID_MAX_LENGTH = 256  # csiNodeIDLongerMaxLength: AllowLongNodeID is always on
 MUTABLE_ALLOCATABLE_COUNT = True
@@ -64,7 +64,7 @@ def _comparable(driver: Object) -> Object:
     return driver
 
 
-def json_driver(driver: Object) -> common.GoSyntax:
+def json_driver(driver: Object) -> Object:
     """The internal CSINodeDriver copy ValidateImmutableField reports, as json.Marshal writes it
     (Go field names in declaration order; Allocatable is cleared first while
     MutableCSINodeAllocatableCount is on)."""
@@ -74,7 +74,7 @@ def json_driver(driver: Object) -> common.GoSyntax:
         allocatable = {"Count": driver["allocatable"].get("count")}
     struct = {"Name": as_str(driver.get("name")), "NodeID": as_str(driver.get("nodeID")),
               "TopologyKeys": list(strings(keys)) if keys is not None else None, "Allocatable": allocatable}
-    return go_json_struct(struct)
+    return struct
 
 
 def validate_csi_node_update(obj: Object, old: Object) -> field.ErrorList:

@@ -18,8 +18,6 @@ from kapiserver.registry.rest import RequestContext
 from kapiserver.registry.spec import ResourceSpec
 from kapiserver.registry.strategy import Strategy
 
-from .validation_common import go_json_struct
-
 IMMUTABLE = "field is immutable"
 _QUANTITIES = ("capacity", "maximumVolumeSize")
 
@@ -61,7 +59,7 @@ def validate_csi_storage_capacity(obj: Object, allow_invalid_labels: bool = Fals
 def _json_selector(selector: object) -> object:
     """A *metav1.LabelSelector as json.Marshal writes it: matchLabels (keys sorted), then
     matchExpressions; null when unset."""
-    return go_json_struct(apps_common.json_selector(selector))
+    return apps_common.json_selector(selector)
 
 
 def validate_csi_storage_capacity_update(obj: Object, old: Object) -> field.ErrorList:

@@ -4,11 +4,8 @@ rendering of a Go struct as a bad value."""
 
 from __future__ import annotations
 
-import orjson
-
 from kapiserver.apimachinery import field, metav1_validation, validation
 from kapiserver.apimachinery.types import Object
-from kapiserver.registry.core import validation_common as common
 from kapiserver.registry.core.podspec.access import as_dict, as_str, dicts, strings
 
 MAX_PROVISIONER_PARAMETER_SIZE = 256 * (1 << 10)
@@ -85,10 +82,3 @@ def validate_allowed_topologies(terms: object, path: field.Path) -> field.ErrorL
     return errs
 
 
-_GO_JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
-
-
-def go_json_struct(struct: object) -> common.GoSyntax:
-    """A Go struct as json.Marshal writes it in a field error: fields in the given (declaration)
-    order, where field.render_value would sort them as map keys; HTML characters escaped."""
-    return common.GoSyntax(orjson.dumps(struct).decode().translate(_GO_JSON_ESCAPES))

@@ -259,3 +259,10 @@ def test_strategy_create_and_update_flow() -> None:
     strategy.prepare_for_update(CTX, new, obj)
     assert new["spec"]["clusterIP"] == "None" and new["spec"]["clusterIPs"] == ["None"]
     assert strategy.validate_update(CTX, new, obj) == []
+
+
+def test_removed_load_balancer_class_prints_null() -> None:
+    old = defaulted({"type": "LoadBalancer", "ports": [{"port": 80}], "loadBalancerClass": "example.com/lb"})
+    new = defaulted({"type": "LoadBalancer", "ports": [{"port": 80}]})
+    assert "spec.loadBalancerClass: Invalid value: null: may not change once set" in messages(
+        services_validation.validate_service_update(new, old))
