@@ -13,7 +13,8 @@ their JSON names; `marshal` reads a v1 dict through them. Where an internal type
 from its v1 twin (pkg/apis/core/types.go against k8s.io/api/core/v1), `_INTERNAL` says how:
 the PodSpec keeps the host namespace fields in its PodSecurityContext and has no
 serviceAccount alias, a few structs order their fields differently, and a projected token's
-expirationSeconds is a plain int64. Fields added to both after v1.31 are assumed to sit in
+expirationSeconds is a plain int64 (as is a limited priority level's nominalConcurrencyShares,
+an int32 in pkg/apis/flowcontrol). Other groups' internal types mirror their v1 twins. Fields added to both after v1.31 are assumed to sit in
 the same place in both, as the PRs that add them do.
 """
 
@@ -75,7 +76,8 @@ _INTERNAL_ORDER = {
         "image"),
 }
 # Fields held by value internally where v1 has a pointer.
-_NOT_POINTERS = {("core.v1.ServiceAccountTokenProjection", "expirationSeconds")}
+_NOT_POINTERS = {("core.v1.ServiceAccountTokenProjection", "expirationSeconds"),
+                 ("flowcontrol.v1.LimitedPriorityLevelConfiguration", "nominalConcurrencyShares")}
 # v1 PodSpec fields the conversion moves (into the PodSecurityContext) or folds away.
 _PODSPEC_MOVED = {"serviceAccount", "hostNetwork", "hostPID", "hostIPC", "shareProcessNamespace", "hostUsers"}
 

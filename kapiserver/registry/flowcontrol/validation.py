@@ -11,6 +11,7 @@ from typing import Any
 
 from kapiserver.apimachinery import field, objectmeta
 from kapiserver.apimachinery.types import Object
+from kapiserver.registry.core import internal_json
 
 from . import bootstrap
 
@@ -167,7 +168,8 @@ def validate_flow_schema_spec(name: str, spec: Object, path: field.Path) -> fiel
                                   "only the schema named 'exempt' may have matchingPrecedence 1"))
     method = spec.get("distinguisherMethod")
     if isinstance(method, dict) and method.get("type") not in DISTINGUISHER_METHODS:
-        errs.append(field.not_supported(path.child("distinguisherMethod").child("type"), method,
+        errs.append(field.not_supported(path.child("distinguisherMethod").child("type"),
+                                        internal_json.marshal(method, "flowcontrol.v1.FlowDistinguisherMethod"),
                                         DISTINGUISHER_METHODS))
     pl_name = _d(spec.get("priorityLevelConfiguration")).get("name") or ""
     pl_path = path.child("priorityLevelConfiguration").child("name")
@@ -204,7 +206,8 @@ def validate_flow_schema(fs: Object) -> field.ErrorList:
     errs = _meta(fs) + validate_flow_schema_spec(name, spec, field.new_path("spec"))
     mandatory = bootstrap.mandatory_flow_schemas().get(name)
     if mandatory is not None and not bootstrap.semantic_equal(spec, mandatory["spec"]):
-        errs.append(field.invalid(field.new_path("spec"), spec, f"spec of '{name}' must equal the fixed value"))
+        errs.append(field.invalid(field.new_path("spec"), internal_json.marshal(spec, "flowcontrol.v1.FlowSchemaSpec"),
+                                  f"spec of '{name}' must equal the fixed value"))
     return errs + validate_conditions(_d(fs.get("status")), field.new_path("status"))
 
 
@@ -301,5 +304,6 @@ def validate_priority_level_configuration(pl: Object) -> field.ErrorList:
     errs = _meta(pl) + validate_priority_level_spec(spec, name, field.new_path("spec"))
     mandatory = bootstrap.mandatory_priority_levels().get(name)
     if mandatory is not None and not bootstrap.priority_level_spec_equalish(mandatory["spec"], spec, name):
-        errs.append(field.invalid(field.new_path("spec"), spec, f"spec of '{name}' must equal the fixed value"))
+        shown = internal_json.marshal(spec, "flowcontrol.v1.PriorityLevelConfigurationSpec")
+        errs.append(field.invalid(field.new_path("spec"), shown, f"spec of '{name}' must equal the fixed value"))
     return errs + validate_conditions(_d(pl.get("status")), field.new_path("status"))

@@ -147,7 +147,8 @@ def _gated_mutations(munged: Object, old_spec: Object, spec_path: field.Path) ->
     new_selector, old_selector = as_dict(munged.get("nodeSelector")), as_dict(old_spec.get("nodeSelector"))
     if new_selector != old_selector:
         if any(new_selector.get(k) != v for k, v in old_selector.items()):
-            errs.append(field.invalid(spec_path.child("nodeSelector"), new_selector,
+            shown = field.sorted_map(munged["nodeSelector"]) if isinstance(munged.get("nodeSelector"), dict) else None
+            errs.append(field.invalid(spec_path.child("nodeSelector"), shown,
                                       "only additions to spec.nodeSelector are allowed (no mutations or deletions)"))
         _restore(munged, old_spec, "nodeSelector")
     old_affinity = as_dict(old_spec.get("affinity")).get("nodeAffinity")

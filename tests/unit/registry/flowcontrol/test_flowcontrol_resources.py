@@ -47,7 +47,7 @@ def test_flow_schema_errors():
                                               "rules": [{"subjects": [{"kind": "User"}]}]}}
     assert msgs(FS.validate(CTX, fs)) == [
         "spec.matchingPrecedence: Invalid value: 1: only the schema named 'exempt' may have matchingPrecedence 1",
-        ('spec.distinguisherMethod.type: Unsupported value: {"type":"ByColor"}: supported values: "ByNamespace", '
+        ('spec.distinguisherMethod.type: Unsupported value: {"Type":"ByColor"}: supported values: "ByNamespace", '
         '"ByUser"'),
         "spec.priorityLevelConfiguration.name: Required value: must reference a priority level",
         "spec.rules[0].subjects[0].user: Required value: user is required when subject kind is 'User'",
@@ -59,6 +59,10 @@ def test_mandatory_spec_is_fixed():
     fs = bootstrap.mandatory_flow_schemas()["exempt"]
     fs["spec"]["matchingPrecedence"] = 2
     assert msgs(FS.validate(CTX, fs))[-1].endswith("spec of 'exempt' must equal the fixed value")
+    # the internal FlowSchemaSpec, as json.Marshal writes it
+    assert msgs(FS.validate(CTX, fs))[-1].startswith(
+        'spec: Invalid value: {"PriorityLevelConfiguration":{"Name":"exempt"},"MatchingPrecedence":2,'
+        '"DistinguisherMethod":null,"Rules":[{"Subjects":[{"Kind":"Group","User":null,"Group":{"Name":"system:masters"},')
     pl = bootstrap.mandatory_priority_levels()["exempt"]
     pl["spec"]["exempt"]["nominalConcurrencyShares"] = 12
     assert PL.validate(CTX, pl) == []
