@@ -823,8 +823,10 @@ regarding: {{apiVersion: apps/v1, kind: Deployment, namespace: {ns}, name: web}}
     assert patched.series.count == 2 and patched.note == "Scaled up replica set web-5d4f to 3"
     lines = rows_of(k("-n", ns, "get", "events", "-o", "wide").stdout)
     assert lines[1][-2:] == ["2", "web.17a2b3c4d5e6f7"]
+    # The client re-serialises eventTime with datetime.isoformat(), which drops a zero fraction, and
+    # MicroTime wants six digits: a real client event carries microseconds.
     made = events.create_namespaced_event(ns, {
-        "metadata": {"generateName": "job-"}, "eventTime": "2026-01-02T03:04:05.000000Z",
+        "metadata": {"generateName": "job-"}, "eventTime": "2026-01-02T03:04:05.123456Z",
         "reportingController": "batch.example.com/runner", "reportingInstance": "runner-0", "action": "Create",
         "reason": "SuccessfulCreate", "type": "Warning", "note": "created pod",
         "regarding": {"kind": "Job", "namespace": ns, "name": "pi"}})

@@ -20,7 +20,6 @@ import ipaddress
 import json
 from typing import Any
 
-import pytest
 from harness import Server, parse_table
 from kubernetes import client
 
@@ -883,10 +882,6 @@ def test_lease(server: Server, ns: str) -> None:
         "by-put", "empty", "my-controller-leader", "py"]
 
 
-@pytest.mark.xfail(strict=True, reason="MicroTime fields are decoded leniently (any RFC 3339 form is accepted and "
-                   "rewritten with six digits): upstream's MicroTime.UnmarshalJSON parses with RFC3339Micro and "
-                   "refuses the body; the decoding is shared machinery (endpoints/handlers/common.py via "
-                   "apimachinery/protobuf/forms.py)")
 def test_lease_times_must_carry_microseconds(server: Server, ns: str) -> None:
     lease = {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": {"name": "seconds"},
              "spec": {"renewTime": "2024-05-01T10:00:00Z"}}

@@ -27,7 +27,6 @@ Decoders take the message body ``buf[pos:stop]``; encoders return the body to be
 from __future__ import annotations
 
 import base64
-import calendar
 import datetime as _dt
 import functools
 import re
@@ -35,6 +34,7 @@ from typing import Any
 
 import orjson
 
+from .. import gotime
 from .wire import ProtobufError, read_varint, skip_field, to_int32, to_int64, varint
 
 _EPOCH = _dt.datetime(1970, 1, 1)
@@ -109,24 +109,24 @@ def decode_micro_time(buf: bytes, pos: int, stop: int) -> str | None:
     return format_time(to_int64(found.get(1, 0)))[:-1] + f".{micros:06d}Z"
 
 
-_RFC3339 = re.compile(
-    r"(\d{4})-(\d\d)-(\d\d)[Tt](\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:([Zz])|([+-])(\d\d):(\d\d))\Z"
-)
+_JSON_TYPES = {bool: "bool", int: "number", float: "number", list: "array", dict: "object"}
+
+
+def parse_time(text: str, layout: str = gotime.RFC3339) -> tuple[int, int]:
+    """Time's (or, with RFC3339_MICRO, MicroTime's) JSON text -> (unix seconds, nanoseconds),
+    read as their UnmarshalJSON does, with Go's time.Parse and its error text."""
+    if not isinstance(text, str):
+        kind = _JSON_TYPES.get(type(text), type(text).__name__)
+        raise ProtobufError(f"json: cannot unmarshal {kind} into Go value of type string")
+    return _parse_time(text, layout)
 
 
 @functools.lru_cache(maxsize=4096)
-def parse_time(text: str) -> tuple[int, int]:
-    """RFC 3339 text -> (unix seconds, nanoseconds), as Go's time.Parse(time.RFC3339) reads it."""
-    m = _RFC3339.match(text)
-    if m is None:
-        raise ProtobufError(f'parsing time "{text}" as "2006-01-02T15:04:05Z07:00": cannot parse')
-    year, month, day, hour, minute, second = (int(g) for g in m.group(1, 2, 3, 4, 5, 6))
-    seconds = calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0))
-    if m.group(9):
-        offset = int(m.group(10)) * 3600 + int(m.group(11)) * 60
-        seconds += -offset if m.group(9) == "+" else offset
-    fraction = m.group(7) or ""
-    return seconds, int(fraction[:9].ljust(9, "0")) if fraction else 0
+def _parse_time(text: str, layout: str) -> tuple[int, int]:
+    try:
+        return gotime.parse(layout, text)
+    except gotime.ParseError as exc:
+        raise ProtobufError(str(exc)) from None
 
 
 def encode_time(text: str) -> bytes:
@@ -135,7 +135,7 @@ def encode_time(text: str) -> bytes:
 
 
 def encode_micro_time(text: str) -> bytes:
-    seconds, nanos = parse_time(text)
+    seconds, nanos = parse_time(text, gotime.RFC3339_MICRO)
     return b"\x08" + varint(seconds) + b"\x10" + varint(nanos // 1000 * 1000)
 
 

@@ -84,8 +84,10 @@ def test_time_rejects_non_rfc3339(text: str) -> None:
 
 
 def test_micro_time_forms() -> None:
-    body = forms.encode_micro_time("2008-01-01T01:01:01.123456789Z")
+    body = forms.encode_micro_time("2008-01-01T03:01:01.123456+02:00")
     assert forms.decode_micro_time(*_body(body)) == "2008-01-01T01:01:01.123456Z"
+    with pytest.raises(ProtobufError, match='cannot parse "789Z" as "Z07:00"'):
+        forms.encode_micro_time("2008-01-01T01:01:01.123456789Z")  # exactly six digits, as RFC3339Micro says
     assert forms.decode_micro_time(*_body(b"")) is None
 
 
