@@ -8,8 +8,8 @@ from. Parsing follows ParseQuantity step by step, because its corner cases are v
 values finer than a nano are rounded up, and the error messages are upstream's.
 
 Upstream stores a parsed value either as an int64 amount or as an arbitrary-precision
-decimal; `int64_form` remembers which, because a Quantity that ends up inside a validation
-error is printed with Go's %#v (see `go_repr`).
+decimal; `int64_form` remembers which, because arithmetic on quantities (adding usage,
+negating) keeps the int64 form only while both operands have it, as upstream's does.
 """
 
 from __future__ import annotations
@@ -356,19 +356,6 @@ def _canonical_binary(q: Quantity) -> str:
     if negative:
         amount = -amount
     return f"{amount}{_BINARY_BY_EXPONENT.get(times * 10, '')}"
-
-
-def go_repr(q: Quantity) -> str:
-    """Go's %#v of a Quantity value, which validation errors print for some bad values."""
-    if q.int64_form is not None:
-        value_, scale = q.int64_form
-        dec = "(*inf.Dec)(nil)"
-    else:
-        value_, scale = 0, 0
-        dec = "(*inf.Dec)(0xc000000000)"
-    cached = '"' + q.cached.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return (f"resource.Quantity{{i:resource.int64Amount{{value:{value_}, scale:{scale}}}, "
-            f"d:resource.infDecAmount{{Dec:{dec}}}, s:{cached}, Format:\"{q.format}\"}}")
 
 
 def float_value(q: Quantity) -> float:

@@ -98,10 +98,3 @@ def test_compare_add_and_values() -> None:
     assert q.value(q.parse_quantity("1.2")) == 2
     assert q.value(q.parse_quantity("-1.2")) == -2
     assert q.is_integer(q.parse_quantity("2k")) and not q.is_integer(q.parse_quantity("1.5"))
-
-
-def test_go_repr_of_an_int64_amount() -> None:
-    assert q.go_repr(q.parse_quantity("1.5")) == (
-        'resource.Quantity{i:resource.int64Amount{value:15, scale:-1}, d:resource.infDecAmount{Dec:(*inf.Dec)(nil)}, '
-        's:"", Format:"DecimalSI"}')
-    assert 's:"500m"' in q.go_repr(q.parse_quantity("500m"))
