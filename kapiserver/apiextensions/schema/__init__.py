@@ -1,5 +1,5 @@
 """The schema engine for CustomResourceDefinitions (upstream apiextensions-apiserver pkg/apiserver/schema,
-pkg/apiserver/validation and pkg/apiserver/schema/cel).
+pkg/apiserver/validation and pkg/apiserver/schema/cel; the CEL language itself is kapiserver.cel).
 
 Two entry points:
 - `compile_schema(openapi_v3_schema)` -> CompiledSchema with validate(obj, old), prune(obj) and

@@ -21,9 +21,8 @@ import math
 import re
 from typing import Any
 
-from kapiserver.apimachinery import field
+from kapiserver.apimachinery import field, strfmt
 
-from . import formats
 from .equality import deep_equal
 from .gofmt import go_float, go_number
 
@@ -118,7 +117,7 @@ class _Validator:
         self.types = types
         self.nullable = bool(s.get("nullable"))
         fmt = s.get("format") or ""
-        self.format_check = formats.check(fmt) if fmt else None
+        self.format_check = strfmt.check(fmt) if fmt else None
         self.format = fmt if self.format_check is not None else ""
         self.applies_type = bool(self.types) or bool(self.format)
         self.enum = s.get("enum")

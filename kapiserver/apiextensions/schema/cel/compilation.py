@@ -15,9 +15,11 @@ from typing import Any
 
 import cel
 
+from kapiserver.cel import checker, cost, emit, parser
+from kapiserver.cel import types as t
+
 from ..structural import Structural
-from . import checker, cost, emit, parser
-from . import types as t
+from . import model
 
 ESTIMATED_COST_LIMIT = 10_000_000  # StaticEstimatedCostLimit, per expression
 ESTIMATED_CRD_COST_LIMIT = 100_000_000  # StaticEstimatedCRDCostLimit, for the whole schema
@@ -58,7 +60,7 @@ def compile_rules(s: Structural, is_root: bool) -> tuple[list[CompiledRule], str
     """The compiled rules of s, and an initialization error ("" when none)."""
     if not s.validations:
         return [], ""
-    self_type = t.schema_type(s, is_root)
+    self_type = model.schema_type(s, is_root)
     if self_type is None:
         return [], "failed to convert to declType for CEL validation rules"
     max_cardinality = (t.MAX_REQUEST_SIZE_BYTES) // (self_type.min_size + 1)

@@ -24,10 +24,11 @@ from typing import Any
 import cel
 
 from kapiserver.apimachinery import field
+from kapiserver.cel import cost, library
 
 from ..equality import deep_equal
 from ..structural import Structural
-from . import compilation, cost, library
+from . import compilation
 
 PER_CALL_LIMIT = 1_000_000
 RUNTIME_BUDGET = 10_000_000

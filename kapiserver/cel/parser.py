@@ -2,8 +2,8 @@
 
 The evaluator (the `cel` package, Rust) parses expressions itself, but it neither type-checks
 nor estimates cost, and it lacks some syntax Kubernetes rules use (`a.?b`, `a[?i]`,
-`cel.bind`). So rules are parsed here once, at CRD compile time: the checker types the AST
-against the schema, the cost estimator walks it, and `unparse` writes it back out for the
+`cel.bind`). So expressions are parsed here once, when they are compiled: the checker types
+the AST against the declared variables, the cost estimator walks it, and `unparse` writes it back out for the
 evaluator with those constructs rewritten to functions it understands.
 
 Positions are kept as 0-based character offsets; errors render them as cel-go does

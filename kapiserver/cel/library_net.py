@@ -6,21 +6,22 @@ import ipaddress
 import urllib.parse
 from typing import Any
 
-from .. import formats
+from kapiserver.apimachinery import strfmt
+
 from .library import FUNCTIONS, box, go_quote, register, unbox
 
 # -- URLs ------------------------------------------------------------------------------------------
 
 @register("url")
 def _url(s: str) -> dict[str, str]:
-    if not formats.check("uri")(s):  # type: ignore[misc]
+    if not strfmt.check("uri")(s):  # type: ignore[misc]
         raise ValueError(f"URL parse error during conversion from string: parse {go_quote(s)}: invalid URI for request")
     return box("URL", s)
 
 
 @register("isURL")
 def _is_url(s: str) -> bool:
-    return bool(formats.check("uri")(s))  # type: ignore[misc]
+    return bool(strfmt.check("uri")(s))  # type: ignore[misc]
 
 
 def _split_url(u: Any) -> urllib.parse.SplitResult:

@@ -11,9 +11,8 @@ from typing import Any
 import cel
 
 from kapiserver.apimachinery import quantity as q
-from kapiserver.apimachinery import validation
+from kapiserver.apimachinery import strfmt, validation
 
-from .. import formats
 from .library import FUNCTIONS, box, register
 
 # -- quantity --------------------------------------------------------------------------------------
@@ -104,11 +103,11 @@ _NAMED: dict[str, Callable[[str], list[str]]] = {
     "dns1123SubdomainPrefix": lambda s: validation.is_dns1123_subdomain(_mask_trailing_dash(s)),
     "dns1035LabelPrefix": lambda s: validation.is_dns1035_label(_mask_trailing_dash(s)),
     "labelValue": validation.is_valid_label_value if hasattr(validation, "is_valid_label_value") else (lambda s: []),
-    "uri": lambda s: [] if formats.check("uri")(s) else ["invalid URI"],  # type: ignore[misc]
-    "uuid": lambda s: [] if formats.check("uuid")(s) else ["does not match the UUID format"],  # type: ignore[misc]
-    "byte": lambda s: [] if formats.check("byte")(s) else ["invalid base64"],  # type: ignore[misc]
-    "date": lambda s: [] if formats.check("date")(s) else ["invalid date"],  # type: ignore[misc]
-    "datetime": lambda s: [] if formats.check("datetime")(s) else ["invalid datetime"],  # type: ignore[misc]
+    "uri": lambda s: [] if strfmt.check("uri")(s) else ["invalid URI"],  # type: ignore[misc]
+    "uuid": lambda s: [] if strfmt.check("uuid")(s) else ["does not match the UUID format"],  # type: ignore[misc]
+    "byte": lambda s: [] if strfmt.check("byte")(s) else ["invalid base64"],  # type: ignore[misc]
+    "date": lambda s: [] if strfmt.check("date")(s) else ["invalid date"],  # type: ignore[misc]
+    "datetime": lambda s: [] if strfmt.check("datetime")(s) else ["invalid datetime"],  # type: ignore[misc]
 }
 
 def _format_constructor(name: str) -> Callable[[], dict[str, str]]:

@@ -1,4 +1,4 @@
-"""Function signatures of the CEL environment Kubernetes v1.35 gives CRD rules.
+"""Function signatures of the CEL environment Kubernetes v1.35 gives its expressions.
 
 The standard library, optional types, the extended strings (v2) and sets libraries,
 cel.bind, and Kubernetes' lists, regex, URLs, quantity, IP, CIDR, format and semver

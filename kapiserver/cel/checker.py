@@ -1,6 +1,7 @@
-"""Type-checking a parsed rule against its schema.
+"""Type-checking a parsed expression against its declared variables.
 
-cel-go checks every rule when the CRD is written: a field the schema does not declare is
+cel-go checks every expression when the object holding it (a CRD, a ValidatingAdmissionPolicy,
+a webhook configuration) is written: a field the variable's type does not declare is
 `undefined field 'x'`, a call no overload accepts is `found no matching overload for ...`,
 a name nobody declared is `undeclared reference to 'x' (in container '')`. The checker
 does the same over parser.Node trees, annotating each node with its type.

@@ -1,4 +1,7 @@
-"""String formats a CRD schema may name (kube-openapi strfmt.Default, as apiextensions filters it).
+"""String formats a schema may name (kube-openapi strfmt.Default, as apiextensions filters it).
+
+Shared by the CRD schema validator (apiextensions/schema/openapi.py) and the CEL format
+library (kapiserver/cel/library_k8s.py, library_net.py), so it lives below both.
 
 Upstream strips every `format` it does not support before building the validator
 (apiserver/validation/formats.go), so `int32`, `int64`, `float` and `double` are not
