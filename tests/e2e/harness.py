@@ -13,6 +13,7 @@ import http.client
 import json
 import os
 import queue
+import re
 import signal
 import ssl
 import subprocess
@@ -348,16 +349,18 @@ class Server:
         return {r["name"] for r in answer.json().get("resources", [])}
 
 
-def parse_table(text: str) -> tuple[list[str], list[dict[str, str]]]:
+def parse_table(text: str, spaced_headers: bool = False) -> tuple[list[str], list[dict[str, str]]]:
     """Split kubectl's column output into (header names, rows keyed by header).
 
     Cells are read at the header's column offsets, so empty cells (e.g. no SHORTNAMES) stay empty.
+    With `spaced_headers`, a header name may hold single spaces ("NOMINATED NODE"): names are
+    then separated by two or more.
     """
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         return [], []
     header = lines[0]
-    names = header.split()
+    names = re.split(r" {2,}", header.strip()) if spaced_headers else header.split()
     starts = []
     position = 0
     for name in names:
@@ -372,3 +375,15 @@ def parse_table(text: str) -> tuple[list[str], list[dict[str, str]]]:
             cells[name] = line[starts[i] : end].strip()
         rows.append(cells)
     return names, rows
+
+
+def get_json(server: Server, *args: str) -> Any:
+    """`kubectl get ... -o json`, decoded."""
+    return json.loads(server.kubectl("get", *args, "-o", "json").stdout)
+
+
+def refused(server: Server, *args: str, input: str | None = None) -> str:
+    """The stderr of a kubectl command the server must refuse (kubectl exits 1)."""
+    result = server.kubectl(*args, input=input, check=False)
+    assert result.returncode == 1, result
+    return result.stderr

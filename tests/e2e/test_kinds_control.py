@@ -26,26 +26,16 @@ from typing import Any
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from harness import Server, parse_table
+from harness import Server, get_json, parse_table, refused
 from kubernetes import client
 from kubernetes.client.rest import ApiException
 
 RBAC = "rbac.authorization.k8s.io"
 
 
-def get_json(server: Server, *args: str) -> Any:
-    return json.loads(server.kubectl("get", *args, "-o", "json").stdout)
-
-
 def rows_of(text: str) -> list[list[str]]:
     """kubectl's table as whitespace-split lines (for headers of several words and empty cells at the end)."""
     return [line.split() for line in text.splitlines() if line.strip()]
-
-
-def refused(server: Server, *args: str, input: str | None = None) -> str:
-    result = server.kubectl(*args, input=input, check=False)
-    assert result.returncode != 0, result.stdout
-    return result.stderr
 
 
 def wait_for(read: Callable[[], Any], want: Callable[[Any], bool], what: str, timeout: float = 10.0) -> Any:

@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 import pytest
-from harness import Server
+from harness import Server, get_json, parse_table, refused
 from kubernetes import client
 from kubernetes.client.rest import ApiException
 
@@ -29,36 +29,6 @@ POD_SPEC_DEFAULTS = {"dnsPolicy": "ClusterFirst", "restartPolicy": "Always", "sc
                      "securityContext": {}, "terminationGracePeriodSeconds": 30}
 CONTAINER_DEFAULTS = {"resources": {}, "terminationMessagePath": "/dev/termination-log",
                       "terminationMessagePolicy": "File"}
-
-
-def table(text: str) -> tuple[list[str], list[dict[str, str]]]:
-    """kubectl's columns, read at the header's offsets; header names may hold one space ("POD LABELS")."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    header = lines[0]
-    names = re.split(r" {2,}", header.strip())
-    starts, position = [], 0
-    for name in names:
-        position = header.index(name, position)
-        starts.append(position)
-        position += len(name)
-    rows = []
-    for line in lines[1:]:
-        cells = {}
-        for i, name in enumerate(names):
-            end = starts[i + 1] if i + 1 < len(names) else None
-            cells[name] = line[starts[i]:end].strip()
-        rows.append(cells)
-    return names, rows
-
-
-def get_json(server: Server, *args: str) -> Any:
-    return json.loads(server.kubectl("get", *args, "-o", "json").stdout)
-
-
-def refused(server: Server, *args: str, input: str | None = None) -> str:
-    result = server.kubectl(*args, input=input, check=False)
-    assert result.returncode == 1, result
-    return result.stderr
 
 
 def names(server: Server, *args: str) -> list[str]:
@@ -106,7 +76,7 @@ def test_podtemplate(server: Server, ns: str) -> None:
         {"name": "log-shipper", "image": "fluent/fluent-bit", "imagePullPolicy": "Always", **CONTAINER_DEFAULTS}]
 
     for wide in ((), ("-o", "wide")):  # no priority-1 columns: wide is the same table
-        header, rows = table(server.kubectl("-n", ns, "get", "podtemplates", *wide).stdout)
+        header, rows = parse_table(server.kubectl("-n", ns, "get", "podtemplates", *wide).stdout, spaced_headers=True)
         assert header == ["NAME", "CONTAINERS", "IMAGES", "POD LABELS"]
         assert rows == [{"NAME": "nginx-template", "CONTAINERS": "nginx,log-shipper",
                          "IMAGES": "nginx:1.27,fluent/fluent-bit", "POD LABELS": "app=nginx,tier=web"}]
@@ -189,11 +159,11 @@ def test_replicationcontroller_defaults_columns_and_scale(server: Server, ns: st
     assert (redis["spec"]["replicas"], redis["spec"]["selector"], redis["metadata"]["labels"]) == (
         1, {"app": "redis", "role": "cache"}, {"app": "redis", "role": "cache"})
 
-    header, rows = table(server.kubectl("-n", ns, "get", "rc").stdout)
+    header, rows = parse_table(server.kubectl("-n", ns, "get", "rc").stdout, spaced_headers=True)
     assert header == ["NAME", "DESIRED", "CURRENT", "READY", "AGE"]
     assert [[r[c] for c in header[:4]] for r in rows] == [["nginx", "3", "0", "0"], ["redis", "1", "0", "0"]]
     assert all(AGE.match(r["AGE"]) for r in rows)
-    header, rows = table(server.kubectl("-n", ns, "get", "rc", "-o", "wide").stdout)
+    header, rows = parse_table(server.kubectl("-n", ns, "get", "rc", "-o", "wide").stdout, spaced_headers=True)
     assert header == ["NAME", "DESIRED", "CURRENT", "READY", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"]
     assert [[r[c] for c in header[5:]] for r in rows] == [["nginx", "nginx", "app=nginx"],
                                                           ["redis", "redis:7", "app=redis,role=cache"]]
@@ -217,7 +187,7 @@ def test_replicationcontroller_defaults_columns_and_scale(server: Server, ns: st
     server.kubectl("-n", ns, "patch", "rc", "nginx", "--subresource=status", "--type=merge", "-p", json.dumps(
         {"spec": {"replicas": 9}, "status": {"replicas": 5, "fullyLabeledReplicas": 5, "readyReplicas": 4,
                                              "availableReplicas": 4, "observedGeneration": 2}}))
-    _, rows = table(server.kubectl("-n", ns, "get", "rc", "nginx").stdout)
+    _, rows = parse_table(server.kubectl("-n", ns, "get", "rc", "nginx").stdout, spaced_headers=True)
     assert [rows[0][c] for c in ("DESIRED", "CURRENT", "READY")] == ["5", "5", "4"]
     server.kubectl("-n", ns, "patch", "rc", "nginx", "--type=merge", "-p", '{"status":{"replicas":0}}')
     assert get_json(server, "-n", ns, "rc", "nginx")["status"]["replicas"] == 5
@@ -310,7 +280,7 @@ def test_limitrange_defaults_and_the_pods_created_after_it(server: Server, ns: s
         {"type": "PersistentVolumeClaim", "min": {"storage": "1Gi"}, "max": {"storage": "10Gi"}}]
     assert "generation" not in limit_range["metadata"]
     for wide in ((), ("-o", "wide")):  # no printer upstream: the default table
-        header, rows = table(server.kubectl("-n", ns, "get", "limitranges", *wide).stdout)
+        header, rows = parse_table(server.kubectl("-n", ns, "get", "limitranges", *wide).stdout, spaced_headers=True)
         assert header == ["NAME", "CREATED AT"]
         assert rows == [{"NAME": "cpu-mem-limit-range", "CREATED AT": limit_range["metadata"]["creationTimestamp"]}]
 
@@ -402,7 +372,7 @@ def test_resourcequota_spec_status_and_columns(server: Server, ns: str) -> None:
                                       "requests.memory": "1Gi", "requests.nvidia.com/gpu": "4"}}
     # kube-apiserver alone computes no usage: the quota controller (kube-controller-manager) writes status.
     assert quota["status"] == {} and "generation" not in quota["metadata"]
-    header, rows = table(server.kubectl("-n", ns, "get", "quota").stdout)
+    header, rows = parse_table(server.kubectl("-n", ns, "get", "quota").stdout, spaced_headers=True)
     assert header == ["NAME", "REQUEST", "LIMIT", "AGE"]
     assert [rows[0][c] for c in header[:3]] == ["compute-resources", "", ""]
 
@@ -416,7 +386,7 @@ def test_resourcequota_spec_status_and_columns(server: Server, ns: str) -> None:
     quota = get_json(server, "-n", ns, "quota", "compute-resources")
     assert quota["status"] == status and "pods" not in quota["spec"]["hard"]
     for wide in ((), ("-o", "wide")):
-        header, rows = table(server.kubectl("-n", ns, "get", "resourcequotas", *wide).stdout)
+        header, rows = parse_table(server.kubectl("-n", ns, "get", "resourcequotas", *wide).stdout, spaced_headers=True)
         assert header == ["NAME", "REQUEST", "LIMIT", "AGE"]
         assert [rows[0][c] for c in header[:3]] == [
             "compute-resources", "requests.cpu: 250m/1, requests.memory: 512Mi/1Gi, requests.nvidia.com/gpu: 0/4",
@@ -502,7 +472,7 @@ def test_persistentvolume(server: Server, ns: str) -> None:
     assert pv["status"]["phase"] == "Pending" and set(pv["status"]) == {"phase", "lastPhaseTransitionTime"}
     assert RFC3339.match(pv["status"]["lastPhaseTransitionTime"])
 
-    header, rows = table(server.kubectl("get", "pv", name).stdout)
+    header, rows = parse_table(server.kubectl("get", "pv", name).stdout, spaced_headers=True)
     assert header == ["NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS",
                       "VOLUMEATTRIBUTESCLASS", "REASON", "AGE"]
     assert [rows[0][c] for c in header[:9]] == [name, "10Gi", "RWO", "Retain", "Pending", "", "manual", "<unset>", ""]
@@ -510,7 +480,7 @@ def test_persistentvolume(server: Server, ns: str) -> None:
     server.kubectl("patch", "pv", name, "-p", json.dumps({"spec": {"claimRef": {"namespace": ns, "name": "claim"}}}))
     server.kubectl("patch", "pv", name, "--subresource=status", "--type=merge", "-p",
                    '{"status":{"phase":"Bound"}}')
-    header, rows = table(server.kubectl("get", "pv", name, "-o", "wide").stdout)
+    header, rows = parse_table(server.kubectl("get", "pv", name, "-o", "wide").stdout, spaced_headers=True)
     assert header[-1] == "VOLUMEMODE" and len(header) == 11
     assert [rows[0][c] for c in ("STATUS", "CLAIM", "VOLUMEMODE")] == ["Bound", f"{ns}/claim", "Filesystem"]
 
@@ -522,7 +492,7 @@ def test_persistentvolume(server: Server, ns: str) -> None:
 
     # Deleting waits for the pv-protection finalizer (the PV protection controller's job): Terminating meanwhile.
     server.kubectl("delete", "pv", name, "--wait=false")
-    _, rows = table(server.kubectl("get", "pv", name).stdout)
+    _, rows = parse_table(server.kubectl("get", "pv", name).stdout, spaced_headers=True)
     assert rows[0]["STATUS"] == "Terminating"
     server.kubectl("patch", "pv", name, "--type=json", "-p", '[{"op":"remove","path":"/metadata/finalizers"}]')
     assert server.kubectl("get", "pv", name, check=False).stderr == (
@@ -594,7 +564,7 @@ def test_persistentvolumeclaim_defaults_and_columns(server: Server, ns: str) -> 
     assert claim["spec"] == {"storageClassName": "manual", "accessModes": ["ReadWriteOnce"],
                              "resources": {"requests": {"storage": "3Gi"}}, "volumeMode": "Filesystem"}
     assert claim["status"] == {"phase": "Pending"}
-    header, rows = table(server.kubectl("-n", ns, "get", "pvc").stdout)
+    header, rows = parse_table(server.kubectl("-n", ns, "get", "pvc").stdout, spaced_headers=True)
     assert header == ["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS",
                       "VOLUMEATTRIBUTESCLASS", "AGE"]
     assert [rows[0][c] for c in header[:7]] == ["task-pv-claim", "Pending", "", "", "", "manual", "<unset>"]
@@ -604,7 +574,7 @@ def test_persistentvolumeclaim_defaults_and_columns(server: Server, ns: str) -> 
     server.kubectl("-n", ns, "patch", "pvc", "task-pv-claim", "--subresource=status", "--type=merge", "-p",
                    '{"status":{"phase":"Bound","accessModes":["ReadWriteOnce","ReadOnlyMany"],'
                    '"capacity":{"storage":"5Gi"}}}')
-    header, rows = table(server.kubectl("-n", ns, "get", "pvc", "-o", "wide").stdout)
+    header, rows = parse_table(server.kubectl("-n", ns, "get", "pvc", "-o", "wide").stdout, spaced_headers=True)
     assert header[-1] == "VOLUMEMODE"
     assert [rows[0][c] for c in header[1:7] + ["VOLUMEMODE"]] == [
         "Bound", "pv-0001", "5Gi", "RWO,ROX", "manual", "<unset>", "Filesystem"]
@@ -614,7 +584,7 @@ def test_persistentvolumeclaim_defaults_and_columns(server: Server, ns: str) -> 
         "except resources.requests and volumeAttributesClassName for bound claims\n")
 
     server.kubectl("-n", ns, "delete", "pvc", "task-pv-claim", "--wait=false")
-    _, rows = table(server.kubectl("-n", ns, "get", "pvc").stdout)
+    _, rows = parse_table(server.kubectl("-n", ns, "get", "pvc").stdout, spaced_headers=True)
     assert rows[0]["STATUS"] == "Terminating"
     server.kubectl("-n", ns, "patch", "pvc", "task-pv-claim", "--type=merge", "-p", '{"metadata":{"finalizers":null}}')
     assert server.kubectl("-n", ns, "get", "pvc", check=False).stderr == f"No resources found in {ns} namespace.\n"
@@ -723,7 +693,7 @@ def test_endpoints(server: Server, ns: str) -> None:
         "ports": [{"name": "metrics", "port": 9377, "protocol": "TCP"},
                   {"name": "http", "port": 9376, "protocol": "TCP"}]}]
     for wide in ((), ("-o", "wide")):
-        header, rows = table(server.kubectl("-n", ns, "get", "ep", *wide).stdout)
+        header, rows = parse_table(server.kubectl("-n", ns, "get", "ep", *wide).stdout, spaced_headers=True)
         assert header == ["NAME", "ENDPOINTS", "AGE"]
         assert rows[0]["ENDPOINTS"] == "192.0.2.42:9377,192.0.2.43:9377,192.0.2.42:9376 + 1 more..."
 
@@ -779,7 +749,7 @@ def test_node_manifest_columns_cordon_taint_label(server: Server, ns: str) -> No
             "machineID": "", "systemUUID": "", "bootID": "", "kernelVersion": "", "osImage": "",
             "containerRuntimeVersion": "", "kubeletVersion": "", "kubeProxyVersion": "", "operatingSystem": "",
             "architecture": ""}}
-        header, rows = table(server.kubectl("get", "nodes", name).stdout)
+        header, rows = parse_table(server.kubectl("get", "nodes", name).stdout, spaced_headers=True)
         assert header == ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]
         assert [rows[0][c] for c in ("NAME", "STATUS", "ROLES", "VERSION")] == [name, "Unknown", "worker", ""]
 
@@ -795,7 +765,7 @@ def test_node_manifest_columns_cordon_taint_label(server: Server, ns: str) -> No
             "capacity": {"cpu": "4", "memory": "8Gi", "pods": "110"}}}))
         status = get_json(server, "node", name)["status"]
         assert status["allocatable"] == status["capacity"] == {"cpu": "4", "memory": "8Gi", "pods": "110"}
-        header, rows = table(server.kubectl("get", "nodes", name, "-o", "wide").stdout)
+        header, rows = parse_table(server.kubectl("get", "nodes", name, "-o", "wide").stdout, spaced_headers=True)
         assert header == ["NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE",
                           "KERNEL-VERSION", "CONTAINER-RUNTIME"]
         assert [rows[0][c] for c in header if c != "AGE"] == [
@@ -803,7 +773,7 @@ def test_node_manifest_columns_cordon_taint_label(server: Server, ns: str) -> No
             "6.8.0-1", "containerd://2.0.2"]
 
         assert server.kubectl("cordon", name).stdout == f"node/{name} cordoned\n"
-        _, rows = table(server.kubectl("get", "nodes", name).stdout)
+        _, rows = parse_table(server.kubectl("get", "nodes", name).stdout, spaced_headers=True)
         assert rows[0]["STATUS"] == "Ready,SchedulingDisabled"
         assert get_json(server, "node", name)["spec"]["unschedulable"] is True
         assert server.kubectl("uncordon", name).stdout == f"node/{name} uncordoned\n"
@@ -823,7 +793,7 @@ def test_node_manifest_columns_cordon_taint_label(server: Server, ns: str) -> No
         assert server.kubectl("get", "nodes", "-l", "disktype=ssd", "-o", "name").stdout == f"node/{name}\n"
         assert server.kubectl("label", "node", name, "node-role.kubernetes.io/worker-").stdout == (
             f"node/{name} unlabeled\n")
-        _, rows = table(server.kubectl("get", "nodes", name).stdout)
+        _, rows = parse_table(server.kubectl("get", "nodes", name).stdout, spaced_headers=True)
         assert rows[0]["ROLES"] == "<none>"
     finally:
         server.kubectl("delete", "node", name)
@@ -886,7 +856,7 @@ def test_binding_through_pods_binding_and_the_legacy_resource(server: Server, ns
     assert pod["spec"]["nodeName"] == "node-2"
     [scheduled] = [c for c in pod["status"]["conditions"] if c["type"] == "PodScheduled"]
     assert scheduled["status"] == "True" and scheduled["lastProbeTime"] is None
-    _, rows = table(server.kubectl("-n", ns, "get", "pods", "-o", "wide").stdout)
+    _, rows = parse_table(server.kubectl("-n", ns, "get", "pods", "-o", "wide").stdout, spaced_headers=True)
     assert {r["NAME"]: r["NODE"] for r in rows} == {"a": "node-1", "b": "node-2", "c": "<none>"}
 
     assert refused(server, "-n", ns, "create", "-f", "-", input=binding.replace("node-2", "node-3")) == (
@@ -911,7 +881,7 @@ def test_componentstatus_without_scheduler_or_controller_manager(server: Server)
     storage backend; with none of them running beside the server, kubectl shows exactly this."""
     result = server.kubectl("get", "componentstatuses")
     assert result.stderr == "Warning: v1 ComponentStatus is deprecated in v1.19+\n"
-    header, rows = table(result.stdout)
+    header, rows = parse_table(result.stdout, spaced_headers=True)
     assert header == ["NAME", "STATUS", "MESSAGE", "ERROR"]
     assert sorted(rows, key=lambda r: r["NAME"]) == [
         {"NAME": "controller-manager", "STATUS": "Unhealthy", "ERROR": "",
@@ -1003,7 +973,7 @@ def test_secret_types(server: Server, ns: str, tmp_path: Any) -> None:
     stored = get_json(server, "-n", ns, "secret", "builder-token")
     assert "data" not in stored and stored["metadata"]["annotations"] == {
         "kubernetes.io/service-account.name": "builder"}
-    header, rows = table(server.kubectl("-n", ns, "get", "secrets").stdout)
+    header, rows = parse_table(server.kubectl("-n", ns, "get", "secrets").stdout, spaced_headers=True)
     assert header == ["NAME", "TYPE", "DATA", "AGE"]
     assert {r["NAME"]: (r["TYPE"], r["DATA"]) for r in rows} == {
         "builder-token": ("kubernetes.io/service-account-token", "0"), "mismatched": ("kubernetes.io/tls", "2"),
@@ -1045,7 +1015,7 @@ def test_configmap_immutable(server: Server, ns: str) -> None:
     server.kubectl("-n", ns, "apply", "-f", "-", input=CONFIGMAP)
     config = get_json(server, "-n", ns, "cm", "game-config")
     assert (config["immutable"], config["binaryData"]) == (True, {"logo.bin": "AAEC"})
-    _, rows = table(server.kubectl("-n", ns, "get", "cm", "game-config").stdout)
+    _, rows = parse_table(server.kubectl("-n", ns, "get", "cm", "game-config").stdout, spaced_headers=True)
     assert rows[0]["DATA"] == "3"  # data and binaryData keys together
 
     message = 'The ConfigMap "game-config" is invalid: %s: Forbidden: field is immutable when `immutable` is set\n'

@@ -20,26 +20,15 @@ import ipaddress
 import json
 from typing import Any
 
-from harness import Server, parse_table
+from harness import Server, get_json, parse_table, refused
 from kubernetes import client
 
 SERVICE_RANGE = ipaddress.ip_network("10.0.0.0/24")
 
 
-def get_json(server: Server, *args: str) -> Any:
-    return json.loads(server.kubectl("get", *args, "-o", "json").stdout)
-
-
 def table(server: Server, *args: str) -> tuple[list[str], dict[str, dict[str, str]]]:
     header, rows = parse_table(server.kubectl("get", *args).stdout)
     return header, {row["NAME"]: row for row in rows}
-
-
-def refused(server: Server, *args: str, input: str | None = None) -> str:
-    """stderr of a kubectl command the server must refuse."""
-    result = server.kubectl(*args, input=input, check=False)
-    assert result.returncode != 0, result.stdout
-    return result.stderr
 
 
 def apply(server: Server, ns: str, manifest: str | dict[str, Any]) -> str:

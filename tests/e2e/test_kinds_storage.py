@@ -14,25 +14,13 @@ import base64
 import datetime
 import hashlib
 import json
-from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from harness import Server, parse_table
+from harness import Server, get_json, parse_table, refused
 from kubernetes import client
-
-
-def get_json(server: Server, *args: str) -> Any:
-    return json.loads(server.kubectl("get", *args, "-o", "json").stdout)
-
-
-def refused(server: Server, *args: str, input: str | None = None) -> str:
-    """stderr of a kubectl call the server must refuse."""
-    result = server.kubectl(*args, input=input, check=False)
-    assert result.returncode != 0, result.stdout
-    return result.stderr
 
 
 def table(server: Server, *args: str) -> tuple[list[str], dict[str, dict[str, str]]]:

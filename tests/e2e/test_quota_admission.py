@@ -14,19 +14,9 @@ import json
 from typing import Any
 
 import pytest
-from harness import Server
+from harness import Server, get_json, refused
 from kubernetes import client
 from kubernetes.client.rest import ApiException
-
-
-def get_json(server: Server, *args: str) -> Any:
-    return json.loads(server.kubectl("get", *args, "-o", "json").stdout)
-
-
-def refused(server: Server, *args: str, input: str | None = None) -> str:
-    result = server.kubectl(*args, input=input, check=False)
-    assert result.returncode == 1, result
-    return result.stderr
 
 
 def fill_status(server: Server, ns: str, name: str, hard: dict[str, str], used: dict[str, str]) -> None:
