@@ -26,6 +26,7 @@ from typing import Any
 from kapiserver.apimachinery import quantity
 from kapiserver.apimachinery.protobuf import table
 
+from .podspec.access import as_int
 from .podspec.godiff import go_field_name
 
 Layout = tuple[tuple[str, str, str, int], ...]
@@ -178,7 +179,7 @@ def _item(value: Any, ftype: str) -> Any:
     if ftype == "bool":
         return value is True
     if ftype in ("int32", "int64"):
-        return _int(value)
+        return as_int(value)
     special = (_entry(ftype) or ["", 0, []])[0]
     if special == "quantity":
         return _quantity(value)
@@ -204,16 +205,6 @@ def _tagged(obj: dict[str, Any], message: str) -> dict[str, Any]:
             continue
         out[name] = _value(value, ftype, flags)
     return out
-
-
-def _int(value: Any) -> int:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return 0
 
 
 def _quantity(value: Any) -> str:
