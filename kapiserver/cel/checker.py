@@ -71,6 +71,11 @@ class Checker:
             node.kind, node.value = "lit", TYPE_NAMES[f"{node.target.value}.{node.value}"]
             node.lit_type = "string"
             return t.TYPE
+        if node.target.kind == "ident" and not node.optional and not node.test_only \
+                and f"{node.target.value}.{node.value}" in self.scopes[0]:
+            # a declared qualified name (authorizer.requestResource) wins over field selection, as in cel-go
+            node.kind, node.value, node.target = "ident", f"{node.target.value}.{node.value}", None
+            return self._check_ident(node)
         target = self.check(node.target)
         optional = node.optional
         if target.kind == "opt" and optional:

@@ -212,7 +212,8 @@ class Parser:
                 ikind, name, ioff = self.peek()
                 if ikind != "ident":
                     raise ParseError(f"Syntax error: no viable alternative at input '.{name}'", ioff)
-                if name in ("true", "false", "null") or name in _RESERVED:
+                calls = value == "." and self.peek(1)[:2] == ("op", "(")  # e.g. authorizer's .namespace('x')
+                if name in ("true", "false", "null") or (name in _RESERVED and not calls):
                     raise ParseError(f"Syntax error: mismatched input '{name}' expecting IDENTIFIER", ioff)
                 self.i += 1
                 if value == "." and self.accept("("):

@@ -1,8 +1,8 @@
 """Function signatures of the CEL environment Kubernetes v1.35 gives its expressions.
 
 The standard library, optional types, the extended strings (v2) and sets libraries,
-cel.bind, and Kubernetes' lists, regex, URLs, quantity, IP, CIDR, format and semver
-libraries (k8s.io/apiserver pkg/cel/library). Each overload is written as
+cel.bind, and Kubernetes' lists, regex, URLs, quantity, IP, CIDR, format, semver and
+authorizer libraries (k8s.io/apiserver pkg/cel/library). Each overload is written as
 `receiver.name(params) -> result`; upper-case single letters are type parameters.
 `BUILTIN` names the functions the evaluator already implements with the same meaning, so
 calls to them are passed through; every other function is evaluated by library.py.
@@ -70,6 +70,13 @@ list<list<A>>.flatten()->list<A> list<dyn>.flatten()->list<dyn> list<dyn>.flatte
 list<A>.sort()->list<A> list<A>.distinct()->list<A> list<A>.first()->opt<A> list<A>.last()->opt<A>
 Semver.major()->int Semver.minor()->int Semver.patch()->int Semver.isLessThan(Semver)->bool
 Semver.isGreaterThan(Semver)->bool Semver.compareTo(Semver)->int
+Authorizer.path(string)->PathCheck Authorizer.group(string)->GroupCheck
+Authorizer.serviceAccount(string,string)->Authorizer GroupCheck.resource(string)->ResourceCheck
+ResourceCheck.subresource(string)->ResourceCheck ResourceCheck.namespace(string)->ResourceCheck
+ResourceCheck.name(string)->ResourceCheck ResourceCheck.fieldSelector(string)->ResourceCheck
+ResourceCheck.labelSelector(string)->ResourceCheck PathCheck.check(string)->Decision
+ResourceCheck.check(string)->Decision Decision.errored()->bool Decision.error()->string
+Decision.allowed()->bool Decision.reason()->string
 """
 
 BUILTIN = frozenset(("contains", "startsWith", "endsWith", "matches", "int", "uint", "double", "bytes", "bool",

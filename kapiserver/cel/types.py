@@ -54,7 +54,12 @@ class T:
 
 
 _OPAQUE_NAMES = {"Quantity": "kubernetes.Quantity", "IP": "net.IP", "CIDR": "net.CIDR", "URL": "kubernetes.URL",
-                 "Semver": "kubernetes.Semver", "Format": "kubernetes.NamedFormat"}
+                 "Semver": "kubernetes.Semver", "Format": "kubernetes.NamedFormat",
+                 "Authorizer": "kubernetes.authorization.Authorizer",
+                 "PathCheck": "kubernetes.authorization.PathCheck",
+                 "GroupCheck": "kubernetes.authorization.GroupCheck",
+                 "ResourceCheck": "kubernetes.authorization.ResourceCheck",
+                 "Decision": "kubernetes.authorization.Decision"}
 
 INT, UINT, DOUBLE, BOOL = T("int"), T("uint"), T("double"), T("bool", min_size=4)
 STRING, BYTES, NULL, DYN = T("string", min_size=2), T("bytes", min_size=2), T("null"), T("dyn")

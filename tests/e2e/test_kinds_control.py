@@ -493,9 +493,6 @@ spec:
         assert refused(server, "get", kind, f"bad-{ns}").startswith("Error from server (NotFound)")
 
 
-@pytest.mark.xfail(strict=True, reason="ValidatingAdmissionPolicy expressions are not compiled on write: the CEL "
-                   "compiler lives in kapiserver/apiextensions/schema/cel, a layer registry/admissionregistration "
-                   "may not import (upstream ValidateValidatingAdmissionPolicy compiles every expression)")
 def test_validating_admission_policy_expressions_are_compiled(server: Server, ns: str) -> None:
     err = refused(server, "create", "-f", "-", input=f"""
 apiVersion: admissionregistration.k8s.io/v1

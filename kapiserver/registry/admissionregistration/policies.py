@@ -6,8 +6,9 @@ ValidateMutatingAdmissionPolicy*, defaults).
 Policies default failurePolicy to Fail, and their match resources to matchPolicy
 Equivalent with empty selectors; mutating policies default reinvocationPolicy to Never.
 The generation moves with the spec; status (the type checker's warnings) belongs to
-`validatingadmissionpolicies/status`. Expressions are stored as written: they are only
-checked to be present here, compiled by the policy plugins. Upstream also checks on write
+`validatingadmissionpolicies/status`. A ValidatingAdmissionPolicy's expressions are compiled
+on write (expressions.py), as upstream's validation does; a mutating policy's are only
+checked to be present. Upstream also checks on write
 that the requester may read the policy's param kind; that belongs to authorization.
 """
 
@@ -25,7 +26,7 @@ from kapiserver.registry.strategy import (
     start_generation,
 )
 
-from . import rules
+from . import expressions, rules
 
 MAX_AUDIT_ANNOTATIONS = 20
 MAX_AUDIT_VALUE_EXPRESSION_LENGTH = 5 * 1024
@@ -64,8 +65,10 @@ def default_binding(obj: Object) -> None:
     default_match_resources(as_dict(obj.get("spec")).get("matchResources"))
 
 
-def _validate_common_spec(spec: Object) -> field.ErrorList:
-    """failurePolicy, paramKind, matchConstraints, matchConditions and variables."""
+def _validate_common_spec(spec: Object, compiler: expressions.PolicyCompiler | None = None,
+                          ignore_match_conditions: bool = False) -> field.ErrorList:
+    """failurePolicy, paramKind, matchConstraints, matchConditions and variables; with a
+    compiler, match conditions and variables are compiled too."""
     errs: field.ErrorList = []
     policy = spec.get("failurePolicy")
     if policy is None:
@@ -81,17 +84,24 @@ def _validate_common_spec(spec: Object) -> field.ErrorList:
         errs += rules.validate_match_resources(match, _SPEC.child("matchConstraints"))
         if not dicts(as_dict(match).get("resourceRules")):
             errs.append(field.required(_SPEC.child("matchConstraints", "resourceRules"), ""))
-    errs += rules.validate_match_conditions(dicts(spec.get("matchConditions")), _SPEC.child("matchConditions"))
-    return errs + rules.validate_variables(spec.get("variables"), _SPEC.child("variables"))
+    if not ignore_match_conditions:
+        errs += rules.validate_match_conditions(dicts(spec.get("matchConditions")), _SPEC.child("matchConditions"),
+                                                None if compiler is None else compiler.has_params)
+    return errs + rules.validate_variables(spec.get("variables"), _SPEC.child("variables"), compiler)
 
 
-def _validate_validation(item: Object, path: field.Path) -> field.ErrorList:
+def _validate_validation(item: Object, compiler: expressions.PolicyCompiler, path: field.Path) -> field.ErrorList:
     errs: field.ErrorList = []
-    if not as_str(item.get("expression")).strip():
+    expression = as_str(item.get("expression"))
+    if not expression.strip():
         errs.append(field.required(path.child("expression"), "expression is not specified"))
+    else:
+        errs += compiler.validation(expression, path.child("expression"))
     message_expression = as_str(item.get("messageExpression"))
     if message_expression and not message_expression.strip():
         errs.append(field.invalid(path.child("messageExpression"), message_expression, "must be non-empty if specified"))
+    elif message_expression:  # compiled as written, so that columns in errors match
+        errs += compiler.message_expression(message_expression, path.child("messageExpression"))
     message = as_str(item.get("message"))
     if message and not message.strip():
         errs.append(field.invalid(path.child("message"), message, "message must be non-empty if specified"))
@@ -103,7 +113,8 @@ def _validate_validation(item: Object, path: field.Path) -> field.ErrorList:
     return errs
 
 
-def _validate_audit_annotation(item: Object, policy_name: str, path: field.Path) -> field.ErrorList:
+def _validate_audit_annotation(item: Object, policy_name: str, compiler: expressions.PolicyCompiler,
+                               path: field.Path) -> field.ErrorList:
     errs: field.ErrorList = []
     key = as_str(item.get("key"))
     if policy_name:
@@ -116,28 +127,33 @@ def _validate_audit_annotation(item: Object, policy_name: str, path: field.Path)
     elif len(value.encode()) > MAX_AUDIT_VALUE_EXPRESSION_LENGTH:
         errs.append(field.required(path.child("valueExpression"),
                                    f"must not exceed {MAX_AUDIT_VALUE_EXPRESSION_LENGTH} bytes in length"))
+    else:
+        errs += compiler.audit_annotation(value, as_str(item.get("valueExpression")), path.child("valueExpression"))
     return errs
 
 
-def validate_validating_policy(obj: Object) -> field.ErrorList:
+def validate_validating_policy(obj: Object, ignore_match_conditions: bool = False) -> field.ErrorList:
+    """ValidateValidatingAdmissionPolicy; on update, unchanged match conditions are not checked again."""
     meta = obj.get("metadata", {})
     errs = objectmeta.validate_object_meta(meta, False, objectmeta.name_is_dns_subdomain, field.new_path("metadata"))
     spec = as_dict(obj.get("spec"))
-    errs += _validate_common_spec(spec)
+    compiler = expressions.PolicyCompiler(has_params=spec.get("paramKind") is not None,
+                                          with_variables=bool(dicts(spec.get("variables"))))
+    errs += _validate_common_spec(spec, compiler, ignore_match_conditions)
     validations, annotations = dicts(spec.get("validations")), dicts(spec.get("auditAnnotations"))
     if not validations and not annotations:
         detail = "validations or auditAnnotations must contain at least one item"
         return errs + [field.required(_SPEC.child("validations"), detail),
                        field.required(_SPEC.child("auditAnnotations"), detail)]
     for i, item in enumerate(validations):
-        errs += _validate_validation(item, _SPEC.child("validations").index(i))
+        errs += _validate_validation(item, compiler, _SPEC.child("validations").index(i))
     if len(annotations) > MAX_AUDIT_ANNOTATIONS:
         errs.append(field.invalid(_SPEC.child("auditAnnotations"), field.OMIT,
                                   f"must not have more than {MAX_AUDIT_ANNOTATIONS} auditAnnotations"))
     keys: set[str] = set()
     for i, item in enumerate(annotations):
         path = _SPEC.child("auditAnnotations").index(i)
-        errs += _validate_audit_annotation(item, as_str(meta.get("name")), path)
+        errs += _validate_audit_annotation(item, as_str(meta.get("name")), compiler, path)
         key = as_str(item.get("key"))
         if key in keys:
             errs.append(field.duplicate(path.child("key"), key))
@@ -273,6 +289,11 @@ class PolicyStrategy(Strategy):
     def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> field.ErrorList:
         errs = objectmeta.validate_object_meta_update(obj.get("metadata", {}), old.get("metadata", {}),
                                                       field.new_path("metadata"))
+        if self.kind == "validating":
+            spec, old_spec = as_dict(obj.get("spec")), as_dict(old.get("spec"))
+            same_conditions = spec.get("paramKind") == old_spec.get("paramKind") and \
+                (spec.get("matchConditions") or []) == (old_spec.get("matchConditions") or [])
+            return errs + validate_validating_policy(obj, ignore_match_conditions=same_conditions)
         return errs + self.validate(ctx, obj)
 
 

@@ -2,8 +2,8 @@
 pkg/apis/admissionregistration/validation: rules, resources, match resources, match
 conditions, param kinds and references; k8s.io/apiserver util/webhook URL and service checks).
 
-CEL expressions are kept as written and only checked for presence: compiling them belongs
-to the admission plugins that evaluate them.
+CEL expressions are kept as written; match conditions and variables are compiled on write
+when the caller asks (expressions.py), as upstream's validation does.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from kapiserver.apimachinery.types import Object
 from kapiserver.registry.core import validation_common as common
 from kapiserver.registry.core.podspec.access import as_dict, as_str, dicts, strings
 from kapiserver.registry.pathsegment import validate_path_segment_name
+
+from . import expressions
 
 SCOPES = ("*", "Cluster", "Namespaced")
 FAILURE_POLICIES = ("Fail", "Ignore")
@@ -130,15 +132,22 @@ def validate_match_resources(match: object, path: field.Path) -> field.ErrorList
     return errs
 
 
-def validate_match_conditions(conditions: list[Object], path: field.Path) -> field.ErrorList:
+def validate_match_conditions(conditions: list[Object], path: field.Path,
+                              compile_with_params: bool | None = None) -> field.ErrorList:
+    """Names, count and expressions; each expression is compiled unless compile_with_params is
+    None (then `params` is declared when it is True)."""
     errs: field.ErrorList = []
     if len(conditions) > MAX_MATCH_CONDITIONS:
         errs.append(field.too_many(path, len(conditions), MAX_MATCH_CONDITIONS))
     names: set[str] = set()
     for i, condition in enumerate(conditions):
         item = path.index(i)
-        if not as_str(condition.get("expression")).strip():
+        expression = as_str(condition.get("expression")).strip()
+        if not expression:
             errs.append(field.required(item.child("expression"), ""))
+        elif compile_with_params is not None:
+            errs += expressions.validate_match_condition_expression(expression, compile_with_params,
+                                                                    item.child("expression"))
         name = as_str(condition.get("name"))
         if not name:
             errs.append(field.required(item.child("name"), ""))
@@ -262,7 +271,9 @@ def is_cel_identifier(name: str) -> bool:
     return bool(_CEL_IDENT.match(name)) and name not in CEL_RESERVED
 
 
-def validate_variables(variables: object, path: field.Path) -> field.ErrorList:
+def validate_variables(variables: object, path: field.Path,
+                       compiler: expressions.PolicyCompiler | None = None) -> field.ErrorList:
+    """Names and expressions; with a compiler, each expression is compiled in order into `variables`."""
     errs: field.ErrorList = []
     for i, variable in enumerate(dicts(variables)):
         item = path.index(i)
@@ -271,7 +282,10 @@ def validate_variables(variables: object, path: field.Path) -> field.ErrorList:
             errs.append(field.required(item.child("name"), "name is not specified"))
         elif not is_cel_identifier(name):
             errs.append(field.invalid(item.child("name"), name, "name is not a valid CEL identifier"))
-        if not as_str(variable.get("expression")).strip():
+        expression = as_str(variable.get("expression"))
+        if not expression.strip():
             errs.append(field.required(item.child("expression"), "expression is not specified"))
+        elif compiler is not None:
+            errs += compiler.variable(name, expression, item.child("expression"))
     return errs
 
