@@ -4,9 +4,11 @@ The request goes to the extension server over a connection of its own; if the se
 switches protocols (101) the same answer goes back to the client and from then on bytes
 are copied both ways until either side closes; any other answer is relayed as it is.
 
-aiohttp hands a connection over only for the upgrades its parser knows, WebSocket and
-"tcp"; kubectl v1.35 speaks WebSocket for exec, attach and port-forward. A SPDY upgrade
-reaches the handler as a plain request and is forwarded as one.
+kubectl v1.35 speaks WebSocket for exec, attach and port-forward; client-go's SPDY executor
+(and kubectl's fallback) asks for SPDY/3.1. aiohttp's parser only switches protocols for
+WebSocket, so a SPDY request reaches the handler as a plain one without a body: its client sends
+nothing more until it has the 101, and from then on the connection's bytes go to the tunnel
+(`set_parser`), as for WebSocket.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from kapiserver.server import httperrors, serving
 from .plaintext import text_error
 from .resolver import Location
 
-_TUNNEL_UPGRADES = frozenset({"websocket", "tcp"})
+_TUNNEL_UPGRADES = frozenset({"websocket", "tcp", "spdy/3.1"})
 _HEAD_LIMIT = 64 * 1024
 _COPY_SIZE = 64 * 1024
 

@@ -14,6 +14,7 @@ It runs on its own event loop in a thread, so tests stay synchronous.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 import ipaddress
 import json
@@ -442,6 +443,8 @@ class ExtensionAPIServer:
         return response
 
     async def _echo(self, request: web.Request) -> web.StreamResponse:
+        if request.headers.get("Upgrade", "").lower().startswith("spdy/"):
+            return await self._raw_echo(request)
         ws = web.WebSocketResponse(protocols=("echo.wardle.example.com",))
         await ws.prepare(request)
         async for message in ws:
@@ -450,6 +453,32 @@ class ExtensionAPIServer:
             elif message.type.name == "BINARY":
                 await ws.send_bytes(message.data)
         return ws
+
+    async def _raw_echo(self, request: web.Request) -> web.StreamResponse:
+        """A SPDY-style upgrade (what client-go's SPDY executor asks for): switch protocols, then
+        echo every byte until the client closes. aiohttp's parser only switches for WebSocket, so
+        the connection is taken over by hand, as the proxy under test does."""
+        response = web.StreamResponse(status=101, reason="Switching Protocols",
+                                      headers={"Connection": "Upgrade", "Upgrade": request.headers["Upgrade"]})
+        await response.prepare(request)
+        transport, protocol = request.transport, request.protocol
+        assert transport is not None and protocol is not None
+        closed = asyncio.Event()
+
+        class Echo:
+            def feed_data(self, data: bytes) -> tuple[bool, bytes]:
+                transport.write(data)
+                return False, b""
+
+            def feed_eof(self) -> None:
+                closed.set()
+
+        protocol.keep_alive(False)
+        protocol.set_parser(Echo())  # type: ignore[arg-type]
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(closed.wait(), 30)
+        transport.close()
+        return response
 
 
 def wait_until(predicate: Any, timeout: float = 30.0, interval: float = 0.2) -> Any:

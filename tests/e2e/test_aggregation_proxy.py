@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
 import ssl
 import time
 from collections.abc import Iterator
@@ -237,6 +238,35 @@ def test_connection_upgrade_is_tunnelled(env: Env) -> None:
             return answers
 
     assert asyncio.run(talk()) == ["echo: hello", "echo: again", repr(b"\x00\x01")]
+    (seen,) = [s for s in env.ext.seen if s.path.endswith("/echo")][-1:]
+    assert seen.user == "kubernetes-admin"
+
+
+def test_spdy_upgrade_is_tunnelled(env: Env) -> None:
+    """A SPDY/3.1 upgrade (client-go's SPDY executor, kubectl's fallback) passes through byte for byte."""
+    client = env.server.base / "client"
+    context = ssl.create_default_context(cafile=str(client / "ca.crt"))
+    context.load_cert_chain(str(client / "admin.crt"), str(client / "admin.key"))
+    host, port = env.server.url.removeprefix("https://").rsplit(":", 1)
+    path = f"/apis/{GROUP_VERSION}/namespaces/{NAMESPACE}/flunders/one/echo"
+    with socket.create_connection((host, int(port)), timeout=10) as raw, \
+            context.wrap_socket(raw, server_hostname=host) as tls:
+        tls.sendall(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n"
+                    "X-Stream-Protocol-Version: v4.channel.k8s.io\r\nContent-Length: 0\r\n\r\n".encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += tls.recv(4096)
+        status_line, *fields = head.split(b"\r\n\r\n", 1)[0].decode().split("\r\n")
+        assert status_line.startswith("HTTP/1.1 101"), head
+        assert "upgrade: spdy/3.1" in [f.lower() for f in fields], fields
+        echoed = head.split(b"\r\n\r\n", 1)[1]
+        frame = b"\x80\x03\x00\x01" + bytes(range(256)) * 4  # what a SYN_STREAM looks like: binary
+        tls.sendall(frame)
+        while len(echoed) < len(frame):
+            chunk = tls.recv(65536)
+            assert chunk, "the tunnel closed early"
+            echoed += chunk
+        assert echoed == frame
     (seen,) = [s for s in env.ext.seen if s.path.endswith("/echo")][-1:]
     assert seen.user == "kubernetes-admin"
 
