@@ -15,6 +15,7 @@ from kapiserver.server.lifecycle import prepare_run
 from kapiserver.storage import factory
 
 from . import config as app_config
+from . import service_accounts
 from .chain import create_server_chain
 
 log = logging.getLogger("kapiserver")
@@ -26,6 +27,7 @@ async def run(options: ServerRunOptions, stop: asyncio.Event | None = None,
     completed = app_config.build(options)
     storage = factory.StorageFactory(completed.storage)
     await storage.start()
+    service_accounts.add_token_authenticator(completed, storage)
     completed.generic.admission = app_config.admission_chain(options.admission.enabled_plugins(), storage)
     completed.generic.complete()
     server = create_server_chain(completed.generic, storage, completed.resource_config,

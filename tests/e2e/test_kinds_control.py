@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
 import time
 from collections.abc import Callable
 from typing import Any
@@ -747,9 +748,6 @@ def test_whoami_shows_the_client_certificate_credential_id(server: Server) -> No
         "Extra:", "authentication.kubernetes.io/credential-id", f"[{credential}]"]
 
 
-@pytest.mark.xfail(strict=True, reason="no service-account token authenticator: the server signs TokenRequest "
-                   "tokens but kapiserver/authentication has only x509 and request-header authenticators, so "
-                   "TokenReview (and bearer tokens on requests) never authenticate them")
 def test_token_review_of_a_service_account_token(server: Server, ns: str) -> None:
     server.kubectl("-n", ns, "create", "serviceaccount", "robot")
     token = server.kubectl("-n", ns, "create", "token", "robot").stdout.strip()
@@ -758,6 +756,36 @@ def test_token_review_of_a_service_account_token(server: Server, ns: str) -> Non
     assert review.status.user.username == f"system:serviceaccount:{ns}:robot"
     assert review.status.user.groups == ["system:serviceaccounts", f"system:serviceaccounts:{ns}",
                                          "system:authenticated"]
+    assert review.status.user.extra["authentication.kubernetes.io/credential-id"][0].startswith("JTI=")
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    review = client.AuthenticationV1Api(server.api).create_token_review({"spec": {"token": forged}})
+    assert (review.status.authenticated, review.status.error) == (
+        None, "square/go-jose: error in cryptographic primitive")
+
+
+def _as_token(server: Server, token: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """kubectl with nothing but the bearer token (no client certificate)."""
+    ca = server.base / "client" / "ca.crt"
+    return server.kubectl("--kubeconfig=/dev/null", f"--server={server.url}", f"--certificate-authority={ca}",
+                          f"--token={token}", *args, check=False)
+
+
+def test_requests_with_a_service_account_token(server: Server, ns: str) -> None:
+    server.kubectl("-n", ns, "create", "serviceaccount", "robot")
+    server.kubectl("-n", ns, "run", "web", "--image=nginx", '--overrides={"spec": {"serviceAccountName": "robot"}}')
+    token = server.kubectl("-n", ns, "create", "token", "robot", "--bound-object-kind=Pod",
+                           "--bound-object-name=web").stdout.strip()
+    whoami = _as_token(server, token, "auth", "whoami", "-o", "json")
+    assert whoami.returncode == 0, whoami.stderr
+    user = json.loads(whoami.stdout)["status"]["userInfo"]
+    assert user["username"] == f"system:serviceaccount:{ns}:robot"
+    assert user["extra"]["authentication.kubernetes.io/pod-name"] == ["web"]
+    assert _as_token(server, token, "-n", ns, "get", "pods", "-o", "name").stdout == "pod/web\n"
+    server.kubectl("-n", ns, "delete", "pod", "web", "--grace-period=0", "--force")
+    refused = _as_token(server, token, "-n", ns, "get", "pods")
+    assert refused.returncode == 1
+    assert refused.stderr.strip().endswith("error: You must be logged in to the server (Unauthorized)"), refused.stderr
+    assert _as_token(server, "not-a-token", "get", "ns").returncode == 1
 
 
 # -- events.k8s.io/v1 ---------------------------------------------------------------------------------------
