@@ -4,6 +4,7 @@ ValidationInterface)."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -36,6 +37,14 @@ class Attributes:
     dry_run: bool = False
     options: Object | None = None
     annotations: dict[str, str] = field(default_factory=dict)
+    # Where warnings for the client go (the request's Warning headers); None drops them.
+    add_warning: Callable[[str], None] | None = None
+    # The scheme's defaulting for `obj`'s kind: mutating webhooks re-default what they patch.
+    defaulter: Callable[[Object], None] | None = None
+
+    def warn(self, message: str) -> None:
+        if self.add_warning is not None:
+            self.add_warning(message)
 
 
 @runtime_checkable

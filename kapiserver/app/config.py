@@ -21,6 +21,7 @@ from kapiserver.admission.plugins.persistent_volume_claim_resize import Persiste
 from kapiserver.admission.plugins.priority import Priority
 from kapiserver.admission.plugins.resourcequota import ResourceQuota
 from kapiserver.admission.plugins.storage_object_in_use_protection import StorageObjectInUseProtection
+from kapiserver.admission.plugins.webhook.dispatch import MutatingAdmissionWebhook, ValidatingAdmissionWebhook
 from kapiserver.aggregator.server import AggregatorConfig
 from kapiserver.apimachinery.types import Object
 from kapiserver.authentication import serviceaccount_jwt
@@ -34,7 +35,7 @@ from kapiserver.server.resource_config import ResourceConfig
 from kapiserver.storage import factory
 from kapiserver.storage.interface import ListOptions
 
-from . import aggregation, quota_access
+from . import admission_webhooks, aggregation, quota_access
 
 
 @dataclass(slots=True)
@@ -151,8 +152,9 @@ def build(options: ServerRunOptions) -> CompletedConfig:
     )
 
 
-def admission_chain(enabled_plugins: list[str], storage: factory.StorageFactory) -> Chain:
-    """The plugins kapiserver runs, in upstream's order."""
+def admission_chain(enabled_plugins: list[str], storage: factory.StorageFactory,
+                    webhooks: admission_webhooks.AdmissionWebhookCaller | None = None) -> Chain:
+    """The plugins kapiserver runs, in upstream's order; `webhooks` calls admission webhooks."""
     namespaces = storage.storage_for("/registry/namespaces")
 
     async def get_namespace(name: str) -> Object | None:
@@ -203,6 +205,14 @@ def admission_chain(enabled_plugins: list[str], storage: factory.StorageFactory)
             plugins.append(StorageObjectInUseProtection())
         elif name == "PersistentVolumeClaimResize":
             plugins.append(PersistentVolumeClaimResize(get_storage_class))
+        elif name == "MutatingAdmissionWebhook":
+            plugins.append(MutatingAdmissionWebhook(
+                admission_webhooks.configuration_lister(storage, admission_webhooks.MUTATING_KEY), get_namespace,
+                webhooks))
+        elif name == "ValidatingAdmissionWebhook":
+            plugins.append(ValidatingAdmissionWebhook(
+                admission_webhooks.configuration_lister(storage, admission_webhooks.VALIDATING_KEY), get_namespace,
+                webhooks))
         elif name == "ResourceQuota":
             plugins.append(ResourceQuota(quota_access.quota_lister(storage), quota_access.quota_status_writer(storage)))
     return Chain(plugins)

@@ -14,8 +14,8 @@ from kapiserver.server.healthz import HealthCheck
 from kapiserver.server.lifecycle import prepare_run
 from kapiserver.storage import factory
 
+from . import admission_webhooks, service_accounts
 from . import config as app_config
-from . import service_accounts
 from .chain import create_server_chain
 
 log = logging.getLogger("kapiserver")
@@ -28,13 +28,16 @@ async def run(options: ServerRunOptions, stop: asyncio.Event | None = None,
     storage = factory.StorageFactory(completed.storage)
     await storage.start()
     service_accounts.add_token_authenticator(completed, storage)
-    completed.generic.admission = app_config.admission_chain(options.admission.enabled_plugins(), storage)
+    webhook_caller, webhook_client, resolver = admission_webhooks.new_caller()
+    completed.generic.admission = app_config.admission_chain(options.admission.enabled_plugins(), storage,
+                                                             webhook_caller)
     completed.generic.complete()
     server = create_server_chain(completed.generic, storage, completed.resource_config,
                                  completed.event_ttl_seconds, app_config.control_plane_extra(completed),
                                  aggregator=completed.aggregator, authentication_info=completed.authentication_info)
+    resolver.head = server
     add_storage_checks(server, storage)
-    prepared = prepare_run(server, closers=[storage.close])
+    prepared = prepare_run(server, closers=[storage.close, webhook_client.close])
 
     def ready(port: int) -> None:
         completed.generic.secure_port = port

@@ -82,7 +82,7 @@ class RequestScope:
     def attributes(self, ctx: RequestContext, operation: Operation, obj: Object | None, old: Object | None,
                    name: str, dry_run: bool, options: Object | None = None) -> Attributes:
         return Attributes(operation, self.kind, self.resource, self.subresource, ctx.namespace, name, obj, old,
-                          ctx.user, dry_run, options)
+                          ctx.user, dry_run, options, add_warning=ctx.add_warning, defaulter=self.defaulter)
 
 
 _UNSET = object()

@@ -31,7 +31,8 @@ DEFAULT_ON_PLUGINS = frozenset({
 IMPLEMENTED_PLUGINS = frozenset({"NamespaceLifecycle", "AlwaysAdmit", "AlwaysDeny", "Priority",
                                  "DefaultTolerationSeconds", "LimitRanger", "DefaultIngressClass",
                                  "DefaultStorageClass", "StorageObjectInUseProtection",
-                                 "PersistentVolumeClaimResize", "ResourceQuota"})
+                                 "PersistentVolumeClaimResize", "ResourceQuota", "MutatingAdmissionWebhook",
+                                 "ValidatingAdmissionWebhook"})
 
 
 class AdmissionOptions(FlagSet):
