@@ -36,6 +36,7 @@ from kapiserver.storage import factory
 from kapiserver.storage.interface import ListOptions
 
 from . import admission_webhooks, aggregation, quota_access
+from .policy_access import validating_admission_policy
 
 
 @dataclass(slots=True)
@@ -213,6 +214,8 @@ def admission_chain(enabled_plugins: list[str], storage: factory.StorageFactory,
             plugins.append(ValidatingAdmissionWebhook(
                 admission_webhooks.configuration_lister(storage, admission_webhooks.VALIDATING_KEY), get_namespace,
                 webhooks))
+        elif name == "ValidatingAdmissionPolicy":
+            plugins.append(validating_admission_policy(storage))
         elif name == "ResourceQuota":
             plugins.append(ResourceQuota(quota_access.quota_lister(storage), quota_access.quota_status_writer(storage)))
     return Chain(plugins)

@@ -30,7 +30,7 @@ DEFAULT_ON_PLUGINS = frozenset({
 # user did not ask for them); asking for one explicitly is an error.
 IMPLEMENTED_PLUGINS = frozenset({"NamespaceLifecycle", "AlwaysAdmit", "AlwaysDeny", "Priority",
                                  "DefaultTolerationSeconds", "LimitRanger", "DefaultIngressClass",
-                                 "DefaultStorageClass", "StorageObjectInUseProtection",
+                                 "DefaultStorageClass", "StorageObjectInUseProtection", "ValidatingAdmissionPolicy",
                                  "PersistentVolumeClaimResize", "ResourceQuota", "MutatingAdmissionWebhook",
                                  "ValidatingAdmissionWebhook"})
 
