@@ -16,9 +16,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import cel
-
 from kapiserver.apimachinery import quantity as q
+
+from .runtime import engine
 
 _Fn = Callable[..., Any]
 FUNCTIONS: dict[str, _Fn] = {}
@@ -54,26 +54,26 @@ def _string(value: Any) -> str:
 
 @register("opt_select")
 def _opt_select(target: Any, key: str) -> Any:
-    if isinstance(target, cel.OptionalValue):
+    if isinstance(target, engine().OptionalValue):
         if not target.has_value():
             return target
         target = target.value()
     if isinstance(target, dict) and key in target:
-        return cel.OptionalValue.of(target[key])
-    return cel.OptionalValue.none()
+        return engine().OptionalValue.of(target[key])
+    return engine().OptionalValue.none()
 
 
 @register("opt_index")
 def _opt_index(target: Any, key: Any) -> Any:
-    if isinstance(target, cel.OptionalValue):
+    if isinstance(target, engine().OptionalValue):
         if not target.has_value():
             return target
         target = target.value()
     if isinstance(target, dict):
-        return cel.OptionalValue.of(target[key]) if key in target else cel.OptionalValue.none()
+        return engine().OptionalValue.of(target[key]) if key in target else engine().OptionalValue.none()
     if isinstance(target, list) and isinstance(key, int) and 0 <= key < len(target):
-        return cel.OptionalValue.of(target[key])
-    return cel.OptionalValue.none()
+        return engine().OptionalValue.of(target[key])
+    return engine().OptionalValue.none()
 
 
 @register("opt_list")
@@ -343,12 +343,12 @@ def _distinct(items: list[Any]) -> list[Any]:
 
 @register("first")
 def _first(items: list[Any]) -> Any:
-    return cel.OptionalValue.of(items[0]) if items else cel.OptionalValue.none()
+    return engine().OptionalValue.of(items[0]) if items else engine().OptionalValue.none()
 
 
 @register("last")
 def _last(items: list[Any]) -> Any:
-    return cel.OptionalValue.of(items[-1]) if items else cel.OptionalValue.none()
+    return engine().OptionalValue.of(items[-1]) if items else engine().OptionalValue.none()
 
 
 @register("entries")

@@ -8,12 +8,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import cel
-
 from kapiserver.apimachinery import quantity as q
 from kapiserver.apimachinery import strfmt, validation
 
 from .library import FUNCTIONS, box, register
+from .runtime import engine
 
 # -- quantity --------------------------------------------------------------------------------------
 
@@ -120,13 +119,13 @@ for _name in _NAMED:
 
 @register("format.named")
 def _format_named(name: str) -> Any:
-    return cel.OptionalValue.of(box("Format", name)) if name in _NAMED else cel.OptionalValue.none()
+    return engine().OptionalValue.of(box("Format", name)) if name in _NAMED else engine().OptionalValue.none()
 
 
 @register("validate")
 def _validate(fmt: Any, s: str) -> Any:
     errs = _NAMED[fmt["v"]](s)
-    return cel.OptionalValue.of(list(errs)) if errs else cel.OptionalValue.none()
+    return engine().OptionalValue.of(list(errs)) if errs else engine().OptionalValue.none()
 
 
 # -- semver --------------------------------------------------------------------------------------------

@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import cel
-
 from kapiserver.apimachinery.types import Object
 from kapiserver.cel import (
     admission,
@@ -25,6 +23,7 @@ from kapiserver.cel import (
     parser,
 )
 from kapiserver.cel import types as t
+from kapiserver.cel.runtime import engine
 
 VARIABLES = "variables"
 
@@ -86,7 +85,7 @@ def compile_one(expression: str, return_types: tuple[t.T, ...], decls: admission
     out.variables = frozenset(refs)
     out.output = result
     try:
-        out.program = cel.compile(emit.emit(root))
+        out.program = engine().compile(emit.emit(root))
     except ValueError as err:
         out.error = f"compilation error: program instantiation failed: {err}"
     return out

@@ -15,10 +15,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import cel
-
 from kapiserver.apimachinery.field import go_quote
 from kapiserver.cel.library import FUNCTIONS
+from kapiserver.cel.runtime import engine
 
 from .compiler import CompiledPolicy, Expression
 
@@ -70,7 +69,7 @@ class Activation:
 
     def __init__(self, compiled: CompiledPolicy, variables: dict[str, Any]):
         self._compiled = compiled
-        self._ctx = cel.Context(functions=FUNCTIONS)
+        self._ctx = engine().Context(functions=FUNCTIONS)
         for name, value in variables.items():
             self._ctx.add_variable(name, value)
         self._values: dict[str, Any] = {}

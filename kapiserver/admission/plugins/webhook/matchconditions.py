@@ -13,10 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import cel
-
 from kapiserver.apimachinery.types import Object
 from kapiserver.cel import emit, library, parser
+from kapiserver.cel.runtime import engine
 
 
 class MatchConditionError(Exception):
@@ -40,7 +39,7 @@ def _compile(condition: Object) -> _Condition:
     name = str(condition.get("name") or "")
     try:
         source = emit.emit(parser.parse(str(condition.get("expression") or "")))
-        return _Condition(name, cel.compile(source))
+        return _Condition(name, engine().compile(source))
     except (parser.ParseError, ValueError) as err:
         return _Condition(name, error=f"compilation failed: {err}")
 
@@ -64,7 +63,7 @@ class Matcher:
     def match(self, obj: Object | None, old: Object | None, request: Object) -> MatchResult:
         """All conditions true: match; any false: no match (naming it); otherwise the errors
         decide by failurePolicy. Raises MatchConditionError when failing closed."""
-        ctx = cel.Context(functions=library.FUNCTIONS)
+        ctx = engine().Context(functions=library.FUNCTIONS)
         ctx.add_variable("object", obj)
         ctx.add_variable("oldObject", old)
         ctx.add_variable("request", request)

@@ -13,10 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import cel
-
 from kapiserver.cel import checker, cost, emit, parser
 from kapiserver.cel import types as t
+from kapiserver.cel.runtime import engine
 
 from ..structural import Structural
 from . import model
@@ -87,7 +86,7 @@ def _compile_rule(s: Structural, rule: dict[str, Any], self_type: t.T, max_cardi
         return out
     out.source = emit.emit(root)
     try:
-        out.program = cel.compile(out.source)
+        out.program = engine().compile(out.source)
     except ValueError as err:
         out.error = ("Invalid", f"program instantiation failed: {err}")
         return out
@@ -103,7 +102,7 @@ def _compile_rule(s: Structural, rule: dict[str, Any], self_type: t.T, max_cardi
             out.message_error = "messageExpression must evaluate to a string"
         else:
             out.message_source = emit.emit(mroot)
-            out.message_program = cel.compile(out.message_source)
+            out.message_program = engine().compile(out.message_source)
             out.message_max_cost = cost.estimate(mroot)[1]
             out.message_plan = cost.runtime_plan(mroot)
     if rule.get("fieldPath"):

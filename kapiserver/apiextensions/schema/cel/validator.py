@@ -21,10 +21,9 @@ import datetime as dt
 import re
 from typing import Any
 
-import cel
-
 from kapiserver.apimachinery import field
 from kapiserver.cel import cost, library
+from kapiserver.cel.runtime import engine
 
 from ..equality import deep_equal
 from ..structural import Structural
@@ -205,10 +204,10 @@ class _Unchanged:
 
 def _context(functions: dict[str, Any], self_value: Any, old_value: Any, optional_old: bool) -> Any:
     """The activation: built once per node and shared by its rules (converting values is the cost)."""
-    ctx = cel.Context(functions=functions)
+    ctx = engine().Context(functions=functions)
     ctx.add_variable("self", self_value)
     if optional_old:
-        ctx.add_variable("oldSelf", cel.OptionalValue.none() if old_value is None else cel.OptionalValue.of(old_value))
+        ctx.add_variable("oldSelf", engine().OptionalValue.none() if old_value is None else engine().OptionalValue.of(old_value))
     elif old_value is not None:
         ctx.add_variable("oldSelf", old_value)
     return ctx
@@ -277,7 +276,7 @@ def to_cel(value: Any, s: Structural | None) -> Any:
             if s.format == "date":
                 return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
             if s.format == "duration":
-                return cel.evaluate(f"duration({_go_quote(value)})")
+                return engine().evaluate(f"duration({_go_quote(value)})")
         except (ValueError, TypeError):
             return value
     return value
