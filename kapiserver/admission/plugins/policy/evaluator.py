@@ -11,35 +11,17 @@ variable that would fail never fails a request. Errors read as upstream's:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from kapiserver.apimachinery.field import go_quote
 from kapiserver.cel.library import FUNCTIONS
-from kapiserver.cel.runtime import engine
+from kapiserver.cel.runtime import engine, evaluation_error
 
 from .compiler import CompiledPolicy, Expression
 
 MAX_MESSAGE_BYTES = 5 * 1024  # celconfig.MaxEvaluatedMessageExpressionSizeBytes
 ADMIT, DENY = "Admit", "Deny"
-
-_PY_FAILURE = re.compile(r"Python function call failed: \w+: (.*?)\. Check function arguments", re.DOTALL)
-
-
-def error_text(err: Exception) -> str:
-    """cel-go's wording for an error the evaluator raised."""
-    text = str(err)
-    if isinstance(err, KeyError):
-        return f"no such key: {err.args[0] if err.args else text}"
-    if isinstance(err, ZeroDivisionError):
-        return "division by zero"
-    if isinstance(err, OverflowError):
-        return "integer overflow"
-    if isinstance(err, TypeError) and ("No such overload" in text or "Unsupported operation" in text):
-        return "no such overload"
-    found = _PY_FAILURE.search(text)
-    return found.group(1) if found is not None else text
 
 
 @dataclass(slots=True)
@@ -103,7 +85,7 @@ class Activation:
         try:
             return expr.program.execute(self._ctx), None
         except Exception as err:  # noqa: BLE001 - the evaluator raises any builtin exception type
-            return None, error_text(err)
+            return None, evaluation_error(err)
 
     def evaluate(self, expr: Expression) -> tuple[Any, str | None]:
         """The result, or upstream's error for the expression."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from kapiserver.apimachinery.types import Object
 from kapiserver.cel import emit, library, parser
-from kapiserver.cel.runtime import engine
+from kapiserver.cel.runtime import engine, evaluation_error
 
 
 class MatchConditionError(Exception):
@@ -44,12 +44,6 @@ def _compile(condition: Object) -> _Condition:
         return _Condition(name, error=f"compilation failed: {err}")
 
 
-def _evaluation_error(err: Exception) -> str:
-    if isinstance(err, KeyError):
-        return f"no such key: {err.args[0] if err.args else err}"
-    return str(err)
-
-
 class Matcher:
     """The compiled conditions of one webhook."""
 
@@ -76,7 +70,7 @@ class Matcher:
             try:
                 value = condition.program.execute(ctx)
             except Exception as err:  # noqa: BLE001 - any evaluation failure counts as an error
-                problems.append(_evaluation_error(err))
+                problems.append(evaluation_error(err))
                 continue
             if value is False:
                 return MatchResult(False, condition.name)

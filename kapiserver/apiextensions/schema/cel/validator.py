@@ -23,7 +23,7 @@ from typing import Any
 
 from kapiserver.apimachinery import field
 from kapiserver.cel import cost, library
-from kapiserver.cel.runtime import engine
+from kapiserver.cel.runtime import engine, evaluation_error
 
 from ..equality import deep_equal
 from ..structural import Structural
@@ -215,26 +215,6 @@ def _context(functions: dict[str, Any], self_value: Any, old_value: Any, optiona
 
 def _rule_error_string(rule: dict[str, Any]) -> str:
     return (rule.get("message") or "").strip() or (rule.get("rule") or "").strip()
-
-
-_PY_FAILURE = re.compile(r"Python function call failed: \w+: (.*?)\. Check function arguments", re.DOTALL)
-
-
-def evaluation_error(err: Exception) -> str:
-    """cel-go's text for an evaluation error raised by the evaluator."""
-    text = str(err)
-    if isinstance(err, KeyError):
-        return f"no such key: {err.args[0] if err.args else text}"
-    if isinstance(err, ZeroDivisionError):
-        return "division by zero"
-    if isinstance(err, OverflowError):
-        return "integer overflow"
-    if isinstance(err, TypeError) and "No such overload" in text or "Unsupported operation" in text:
-        return "no such overload"
-    m = _PY_FAILURE.search(text)
-    if m is not None:
-        return m.group(1)
-    return text
 
 
 def _correlate(old: Any, keys: list[str] | None) -> dict[Any, Any] | None:
