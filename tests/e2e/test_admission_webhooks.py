@@ -11,8 +11,6 @@ import asyncio
 import base64
 import json
 import socket
-import ssl
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,18 +19,18 @@ import pytest
 from aiohttp import web
 from extension_apiserver import Authority
 from harness import Server, refused
+from webhook_server import Handler, WebhookServer
 
 
-class Hooks:
-    """An aiohttp HTTPS server on its own loop: /deny, /mutate, /allow, /slow."""
+class Hooks(WebhookServer):
+    """Answers /deny, /mutate, /warn, /slow and /allow, and keeps every review it receives."""
 
     def __init__(self, cert: Path, key: Path):
+        super().__init__(cert, key)
         self.reviews: list[dict[str, Any]] = []
-        self.port = 0
-        self._cert, self._key = cert, key
-        self._loop = asyncio.new_event_loop()
-        self._runner: web.AppRunner | None = None
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+
+    def routes(self) -> dict[str, Handler]:
+        return {path: self._handle for path in ("/deny", "/mutate", "/warn", "/slow", "/allow")}
 
     async def _handle(self, request: web.Request) -> web.Response:
         review = await request.json()
@@ -54,28 +52,6 @@ class Hooks:
             await asyncio.sleep(3)
         return web.json_response({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
                                   "response": response})
-
-    async def _start(self) -> None:
-        app = web.Application()
-        for path in ("/deny", "/mutate", "/warn", "/slow", "/allow"):
-            app.router.add_post(path, self._handle)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.load_cert_chain(str(self._cert), str(self._key))
-        site = web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=context)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-
-    def start(self) -> None:
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
-
-    def close(self) -> None:
-        if self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(5)
 
     def seen(self, path: str) -> list[dict[str, Any]]:
         return [r["request"] for r in self.reviews if r["path"] == path]

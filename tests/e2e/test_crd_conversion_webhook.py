@@ -6,11 +6,8 @@ verifies the caBundle path works, and counts the ConversionReviews it receives.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
-import ssl
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +17,7 @@ import pytest
 from aiohttp import web
 from extension_apiserver import Authority
 from harness import Server
+from webhook_server import Handler, WebhookServer
 
 GROUP = "convert.example.com"
 
@@ -35,16 +33,15 @@ def _convert(obj: dict[str, Any], desired: str) -> dict[str, Any]:
     return out
 
 
-class Webhook:
-    """An aiohttp HTTPS server on its own loop in a thread."""
+class Webhook(WebhookServer):
+    """Converts at /convert and keeps every ConversionReview it receives."""
 
     def __init__(self, cert: Path, key: Path):
+        super().__init__(cert, key)
         self.reviews: list[dict[str, Any]] = []
-        self.port = 0
-        self._cert, self._key = cert, key
-        self._loop = asyncio.new_event_loop()
-        self._runner: web.AppRunner | None = None
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+
+    def routes(self) -> dict[str, Handler]:
+        return {"/convert": self._handle}
 
     async def _handle(self, request: web.Request) -> web.Response:
         review = await request.json()
@@ -54,31 +51,6 @@ class Webhook:
         return web.json_response({"apiVersion": review["apiVersion"], "kind": "ConversionReview",
                                   "response": {"uid": req["uid"], "convertedObjects": converted,
                                                "result": {"status": "Success"}}})
-
-    async def _start(self) -> None:
-        app = web.Application()
-        app.router.add_post("/convert", self._handle)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.load_cert_chain(str(self._cert), str(self._key))
-        site = web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=context)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-
-    def start(self) -> None:
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
-
-    def stop(self) -> None:
-        if self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-            self._runner = None
-
-    def close(self) -> None:
-        self.stop()
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(5)
 
 
 @pytest.fixture
