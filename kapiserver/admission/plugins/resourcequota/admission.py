@@ -100,6 +100,8 @@ class ResourceQuota:
             return
         try:
             async with asyncio.timeout(EVALUATION_TIMEOUT_SECONDS):
+                if not await self.accessor.get_quotas(attrs.namespace):
+                    return  # the common case: no quota, nothing to serialize
                 async with self._namespace_lock(attrs.namespace):
                     quotas = await self.accessor.get_quotas(attrs.namespace)
                     if quotas:
