@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from kapiserver.apimachinery.user import UserInfo
 
@@ -17,6 +17,20 @@ class AuthRequest:
     peer_certificate: Mapping[str, Any] | None
     # The same certificate in DER, for authenticators that must know which authority issued it.
     peer_certificate_der: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TokenResponse:
+    """A bearer token's user, and the audiences it was accepted for (a TokenReview's status)."""
+
+    user: UserInfo
+    audiences: tuple[str, ...] = ()
+
+
+@runtime_checkable
+class TokenAuthenticator(Protocol):
+    async def authenticate_token(self, token: str, audiences: Sequence[str] = ()) -> TokenResponse | None:
+        """As `authenticate`, for a bare token wanted for `audiences` (empty: the server's own)."""
 
 
 class Authenticator(Protocol):

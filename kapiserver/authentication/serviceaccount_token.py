@@ -27,7 +27,7 @@ from kapiserver.apimachinery import timefmt
 from kapiserver.apimachinery.types import Object
 from kapiserver.apimachinery.user import UserInfo
 
-from .interfaces import AuthenticationError, AuthRequest
+from .interfaces import AuthenticationError, AuthRequest, TokenResponse
 
 # Reads an object by (resource, namespace, name): serviceaccounts, pods, secrets, nodes ("" namespace).
 ObjectGetter = Callable[[str, str, str], Awaitable[Object | None]]
@@ -97,7 +97,12 @@ class ServiceAccountTokenAuthenticator:
         self._now = now
 
     async def authenticate(self, request: AuthRequest) -> UserInfo | None:
-        token = bearer_token(request.headers)
+        response = await self.authenticate_token(bearer_token(request.headers))
+        return response.user if response is not None else None
+
+    async def authenticate_token(self, token: str, audiences: Sequence[str] = ()) -> TokenResponse | None:
+        """`audiences` are those the caller wants the token for (the server's own when empty); the
+        token is accepted for those of them it names (a token without audiences names the server's)."""
         parts = token.split(".") if token else []
         if len(parts) != 3:
             return None
@@ -105,11 +110,13 @@ class ServiceAccountTokenAuthenticator:
         if header is None or claims is None or claims.get("iss") not in self._issuers:
             return None
         self._verify_signature(header, parts)
-        token_audiences = _audiences(claims)
-        if not set(token_audiences) & set(self._audiences):
+        token_audiences = _audiences(claims) or self._audiences
+        requested = list(audiences) or self._audiences
+        accepted = tuple(a for a in token_audiences if a in requested)
+        if not accepted:
             raise AuthenticationError(f"token audiences {_go_quoted_list(token_audiences)} is invalid for the target "
-                                      f"audiences {_go_quoted_list(self._audiences)}")
-        return await self._validate(claims)
+                                      f"audiences {_go_quoted_list(requested)}")
+        return TokenResponse(await self._validate(claims), accepted)
 
     def _verify_signature(self, header: dict[str, Any], parts: list[str]) -> None:
         if header.get("alg") != "ES256":

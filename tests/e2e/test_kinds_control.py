@@ -757,6 +757,15 @@ def test_token_review_of_a_service_account_token(server: Server, ns: str) -> Non
     assert review.status.user.groups == ["system:serviceaccounts", f"system:serviceaccounts:{ns}",
                                          "system:authenticated"]
     assert review.status.user.extra["authentication.kubernetes.io/credential-id"][0].startswith("JTI=")
+    assert review.status.audiences == ["https://kubernetes.default.svc.cluster.local"]
+    vault = server.kubectl("-n", ns, "create", "token", "robot", "--audience=vault").stdout.strip()
+    review = client.AuthenticationV1Api(server.api).create_token_review({"spec": {"token": vault,
+                                                                                   "audiences": ["vault"]}})
+    assert (review.status.authenticated, review.status.audiences) == (True, ["vault"])
+    review = client.AuthenticationV1Api(server.api).create_token_review({"spec": {"token": vault}})
+    assert (review.status.authenticated, review.status.error) == (
+        None, ('token audiences ["vault"] is invalid for the target audiences '
+               '["https://kubernetes.default.svc.cluster.local"]'))
     forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
     review = client.AuthenticationV1Api(server.api).create_token_review({"spec": {"token": forged}})
     assert (review.status.authenticated, review.status.error) == (

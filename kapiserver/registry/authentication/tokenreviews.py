@@ -1,8 +1,8 @@
 """tokenreviews, authentication.k8s.io/v1 (upstream pkg/registry/authentication/tokenreview).
 
-Create-only, never stored: the server's own authenticator is asked whether the bearer token
-in `spec.token` authenticates, exactly as if it came on a request, and the answer is the
-review with `status` filled in (authenticated, user, error).
+Create-only, never stored: the server's own token authenticators are asked whether the bearer
+token in `spec.token` authenticates for `spec.audiences` (the API audiences when empty), and the
+answer is the review with `status` filled in (authenticated, user, audiences, error).
 """
 
 from __future__ import annotations
@@ -11,7 +11,12 @@ from typing import Any
 
 from kapiserver.apimachinery import errors
 from kapiserver.apimachinery.types import Object
-from kapiserver.authentication.interfaces import AuthenticationError, Authenticator, AuthRequest
+from kapiserver.authentication.interfaces import (
+    AuthenticationError,
+    Authenticator,
+    AuthRequest,
+    TokenAuthenticator,
+)
 from kapiserver.registry.rest import CreateOptions, RequestContext, ValidateObjectFunc
 from kapiserver.registry.spec import ResourceSpec
 from kapiserver.storage.interface import Storage
@@ -36,14 +41,22 @@ class TokenReviewREST:
         if self.authenticator is None:
             return obj
         status: dict[str, Any] = {}
+        audiences = [str(a) for a in (spec or {}).get("audiences") or []]
+        user, accepted = None, ()
         try:
-            user = await self.authenticator.authenticate(AuthRequest({"Authorization": f"Bearer {token}"}, None))
+            if isinstance(self.authenticator, TokenAuthenticator):
+                response = await self.authenticator.authenticate_token(token, audiences)
+                if response is not None:
+                    user, accepted = response.user, response.audiences
+            else:
+                user = await self.authenticator.authenticate(AuthRequest({"Authorization": f"Bearer {token}"}, None))
         except AuthenticationError as err:
-            user = None
             status["error"] = str(err)
         if user is not None:
             status["authenticated"] = True
         status["user"] = user.to_dict() if user is not None else {}
+        if accepted:
+            status["audiences"] = list(accepted)
         obj["status"] = status
         return obj
 

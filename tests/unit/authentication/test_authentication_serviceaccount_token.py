@@ -84,3 +84,17 @@ def test_deleted_or_replaced_objects_invalidate_the_token() -> None:
 def test_bearer_scheme_in_any_case() -> None:
     assert bearer_token({"Authorization": "bearer abc"}) == "abc"
     assert bearer_token({"Authorization": "Basic abc"}) == ""
+
+
+def test_a_review_asks_for_its_own_audiences() -> None:
+    async def get(resource: str, namespace: str, name: str) -> dict[str, Any] | None:
+        return SA if resource == "serviceaccounts" else None
+
+    authenticator = ServiceAccountTokenAuthenticator([ISSUER], KEY.public_key(), [ISSUER], get, now=lambda: NOW)
+    vault = token(audiences=["vault", "other"])
+    response = asyncio.run(authenticator.authenticate_token(vault, ["vault"]))
+    assert response is not None and response.audiences == ("vault",)
+    assert asyncio.run(authenticator.authenticate_token(token(), [])).audiences == (ISSUER,)
+    with pytest.raises(AuthenticationError) as refused:
+        asyncio.run(authenticator.authenticate_token(vault, ["elsewhere"]))
+    assert str(refused.value) == 'token audiences ["vault" "other"] is invalid for the target audiences ["elsewhere"]'
