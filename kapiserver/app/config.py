@@ -36,6 +36,7 @@ from kapiserver.storage import factory
 from kapiserver.storage.interface import ListOptions
 
 from . import admission_webhooks, aggregation, quota_access
+from .authorization import Authorization
 from .policy_access import validating_admission_policy
 
 
@@ -83,13 +84,16 @@ def default_advertise_address(advertise_address: str, bind_address: str, ipv6: b
     return str(chosen)
 
 
-def control_plane_extra(completed: CompletedConfig) -> Extra:
+def control_plane_extra(completed: CompletedConfig, authorization: Authorization | None = None) -> Extra:
     """The control plane's own configuration (upstream CreateKubeAPIServerConfig's Extra). The access
-    reviews decide with the server's authorizer: AlwaysAllow, the one --authorization-mode kapiserver
-    accepts today (RBAC and the others replace it here)."""
+    reviews decide with the server's authorizer (AlwaysAllow when --authorization-mode is that alone);
+    the rbac registry checks escalation with the RBAC rule resolver when RBAC is a mode."""
+    authorizer = authorization.authorizer if authorization is not None else None
     return Extra(service_cluster_ip_ranges=tuple(completed.service_cluster_ip_ranges),
                  service_node_port_range=completed.service_node_port_range, public_ip=completed.public_ip,
-                 authorizer=decision.ALWAYS_ALLOW, token_issuer=completed.token_issuer,
+                 authorizer=authorizer or decision.ALWAYS_ALLOW,
+                 rbac_rule_resolver=authorization.rule_resolver if authorization is not None else None,
+                 token_issuer=completed.token_issuer,
                  service_account_public_key=completed.service_account_public_key)
 
 

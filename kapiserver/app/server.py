@@ -16,6 +16,7 @@ from kapiserver.storage import factory
 
 from . import admission_webhooks, service_accounts
 from . import config as app_config
+from .authorization import new_authorization
 from .chain import create_server_chain
 
 log = logging.getLogger("kapiserver")
@@ -31,9 +32,11 @@ async def run(options: ServerRunOptions, stop: asyncio.Event | None = None,
     webhook_caller, webhook_client, resolver = admission_webhooks.new_caller()
     completed.generic.admission = app_config.admission_chain(options.admission.enabled_plugins(), storage,
                                                              webhook_caller)
+    authorization = new_authorization(options.authorization["authorization_mode"], storage)
+    completed.generic.authorizer = authorization.authorizer
     completed.generic.complete()
     server = create_server_chain(completed.generic, storage, completed.resource_config,
-                                 completed.event_ttl_seconds, app_config.control_plane_extra(completed),
+                                 completed.event_ttl_seconds, app_config.control_plane_extra(completed, authorization),
                                  aggregator=completed.aggregator, authentication_info=completed.authentication_info)
     resolver.head = server
     add_storage_checks(server, storage)

@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from kapiserver.registry.authorization.decision import ALWAYS_ALLOW, Authorizer
 from kapiserver.registry.core.serviceaccounts_token import TokenIssuer
+from kapiserver.registry.rbac.authorizer import RuleResolver
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,8 @@ class Extra:
     public_ip: str = "127.0.0.1"
     # Decides access reviews; the app layer passes the configured authorizer chain.
     authorizer: Authorizer = field(default=ALWAYS_ALLOW)
+    # RBAC's rule resolver when RBAC is a mode: the rbac registry then refuses escalation.
+    rbac_rule_resolver: RuleResolver | None = None
     # Signs serviceaccounts/token answers; None serves the upstream error for no signer.
     token_issuer: TokenIssuer | None = None
     # Verifies the issuer's tokens; published by the issuer discovery endpoints.

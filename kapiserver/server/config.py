@@ -13,6 +13,7 @@ from kapiserver.admission.chain import EMPTY, Chain
 from kapiserver.authentication.interfaces import Authenticator
 from kapiserver.endpoints.discovery import DiscoveryRegistry
 from kapiserver.endpoints.metrics import RequestMetrics
+from kapiserver.registry.authorization.decision import Authorizer
 
 
 @dataclass(slots=True)
@@ -21,6 +22,8 @@ class Config:
     secure_port: int = 6443
     ssl_context: ssl.SSLContext | None = None
     authenticator: Authenticator | None = None
+    # The request authorizer; None (--authorization-mode=AlwaysAllow) leaves the filter out.
+    authorizer: Authorizer | None = None
     admission: Chain = EMPTY
     request_timeout: float = 60.0
     min_request_timeout: int = 1800

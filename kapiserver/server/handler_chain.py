@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from .config import Config
 from .filters import Filter, Handler
 from .filters.authentication import with_authentication
+from .filters.authorization import impersonation_authorizer, with_authorization
 from .filters.impersonation import with_impersonation
 from .filters.panic import with_panic_recovery
 from .filters.request_info import with_request_info
@@ -20,7 +21,11 @@ def build_filters(config: Config) -> list[Filter]:
     filters: list[Filter] = [with_panic_recovery, with_request_info]
     if config.authenticator is not None:
         filters.append(with_authentication(config.authenticator))
-        filters.append(with_impersonation(None))  # every user may impersonate under AlwaysAllow
+        # impersonate is asked of the authorizer; with none (AlwaysAllow) everyone may impersonate
+        filters.append(with_impersonation(
+            impersonation_authorizer(config.authorizer) if config.authorizer is not None else None))
+    if config.authorizer is not None:
+        filters.append(with_authorization(config.authorizer))
     filters.append(with_timeout(config.request_timeout))
     return filters
 
