@@ -63,7 +63,7 @@ def storage_providers(event_ttl_seconds: int = core.DEFAULT_EVENT_TTL_SECONDS, e
         networking.provider(),
         node.provider(),
         policy.provider(),
-        rbac.provider(),
+        rbac.provider(extra.authorizer, extra.rbac_rule_resolver),
         scheduling.provider(),
         storage_k8s.provider(),
         flowcontrol.provider(),

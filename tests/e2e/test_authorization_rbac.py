@@ -110,3 +110,39 @@ rules: [{apiGroups: [batch], resources: [cronjobs], verbs: [list]}]
     assert impersonating.stderr.strip() == (
         f'Error from server (Forbidden): users "jane" is forbidden: User "system:serviceaccount:{ns}-sa:robot" '
         'cannot impersonate resource "users" in API group "" at the cluster scope')
+
+
+def test_escalation_is_refused_without_escalate_or_bind(rbac_server: Server) -> None:
+    k, ns = rbac_server.kubectl, "rbac-escalate"
+    token = _robot(rbac_server, ns)
+    user = f"system:serviceaccount:{ns}:robot"
+    groups = f'["system:serviceaccounts" "system:serviceaccounts:{ns}" "system:authenticated"]'
+    k("-n", ns, "create", "role", "rbac-editor", "--verb=get,list,create,update",
+      "--resource=roles.rbac.authorization.k8s.io,rolebindings.rbac.authorization.k8s.io,configmaps")
+    k("-n", ns, "create", "rolebinding", "rbac-editor", "--role=rbac-editor", f"--serviceaccount={ns}:robot")
+    _eventually(lambda: _as_token(rbac_server, token, "-n", ns, "get", "roles"))
+    held = _as_token(rbac_server, token, "-n", ns, "create", "role", "cm-reader", "--verb=get,list",
+                     "--resource=configmaps")
+    assert held.stdout == "role.rbac.authorization.k8s.io/cm-reader created\n", held.stderr
+    escalating = _as_token(rbac_server, token, "-n", ns, "create", "role", "pod-killer", "--verb=get,delete",
+                           "--resource=pods")
+    assert escalating.stderr.strip() == (
+        f'Error from server (Forbidden): roles.rbac.authorization.k8s.io "pod-killer" is forbidden: user "{user}" '
+        f'(groups={groups}) is attempting to grant RBAC permissions not currently held:\n'
+        '{APIGroups:[""], Resources:["pods"], Verbs:["get" "delete"]}')
+    bound = _as_token(rbac_server, token, "-n", ns, "create", "rolebinding", "readers", "--role=cm-reader",
+                      "--user=jane")
+    assert bound.returncode == 0, bound.stderr
+    k("-n", ns, "create", "role", "pod-killer", "--verb=delete", "--resource=pods")
+    refused = _as_token(rbac_server, token, "-n", ns, "create", "rolebinding", "killers", "--role=pod-killer",
+                        "--user=jane")
+    assert "is attempting to grant RBAC permissions not currently held:\n" \
+           '{APIGroups:[""], Resources:["pods"], Verbs:["delete"]}' in refused.stderr, refused.stderr
+    k("-n", ns, "create", "role", "binder", "--verb=bind,escalate", "--resource=roles.rbac.authorization.k8s.io")
+    k("-n", ns, "create", "rolebinding", "binder", "--role=binder", f"--serviceaccount={ns}:robot")
+    allowed = _eventually(lambda: _as_token(rbac_server, token, "-n", ns, "create", "rolebinding", "killers",
+                                            "--role=pod-killer", "--user=jane"))
+    assert allowed.returncode == 0, allowed.stderr
+    escalated = _as_token(rbac_server, token, "-n", ns, "create", "role", "pod-killer-2", "--verb=delete",
+                          "--resource=pods")
+    assert escalated.returncode == 0, escalated.stderr

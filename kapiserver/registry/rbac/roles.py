@@ -1,7 +1,7 @@
 """roles, rbac.authorization.k8s.io/v1 (upstream pkg/registry/rbac/role, ValidateRole).
 
-Upstream wraps the store in an escalation check (a user may only grant what they hold);
-that check needs the RBAC authorizer and comes with it.
+Upstream wraps the store in an escalation check (a user may only grant what they hold):
+`escalation.policy_based` does, when RBAC is an authorization mode.
 """
 
 from __future__ import annotations
