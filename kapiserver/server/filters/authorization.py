@@ -14,13 +14,13 @@ import logging
 from aiohttp import web
 
 from kapiserver.apimachinery import errors
-from kapiserver.apimachinery.schema import GroupResource
 from kapiserver.apimachinery.user import UserInfo
 from kapiserver.endpoints.request_info import RequestInfo
 from kapiserver.endpoints.scope import USER_KEY
 from kapiserver.registry.authorization.decision import Attributes, Authorizer, Decision
 
 from . import Filter, Handler, impersonation
+from .forbidden import forbidden
 from .request_info import INFO_KEY
 
 log = logging.getLogger(__name__)
@@ -30,30 +30,6 @@ def authorizer_attributes(user: UserInfo, info: RequestInfo) -> Attributes:
     return Attributes(user, info.verb, info.is_resource_request, namespace=info.namespace,
                       api_group=info.api_group, api_version=info.api_version, resource=info.resource,
                       subresource=info.subresource, name=info.name, path=info.path)
-
-
-def _q(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def forbidden_message(attrs: Attributes) -> str:
-    """upstream forbiddenMessage."""
-    user = _q(attrs.user.name)
-    if not attrs.resource_request:
-        return f"User {user} cannot {attrs.verb} path {_q(attrs.path)}"
-    resource = f"{attrs.resource}/{attrs.subresource}" if attrs.subresource else attrs.resource
-    head = f"User {user} cannot {attrs.verb} resource {_q(resource)} in API group {_q(attrs.api_group)}"
-    if attrs.namespace:
-        return f"{head} in the namespace {_q(attrs.namespace)}"
-    return f"{head} at the cluster scope"
-
-
-def forbidden(attrs: Attributes, reason: str) -> errors.StatusError:
-    """responsewriters.Forbidden: NewForbidden(group/resource, name, message[: reason])."""
-    message = forbidden_message(attrs)
-    if reason:
-        message = f"{message}: {reason}"
-    return errors.forbidden(GroupResource(attrs.api_group, attrs.resource), attrs.name, message)
 
 
 def with_authorization(authorizer: Authorizer) -> Filter:
@@ -75,9 +51,7 @@ def impersonation_authorizer(authorizer: Authorizer) -> impersonation.Impersonat
     filter builds the same attributes: verb impersonate, the thing as a resource)."""
 
     async def authorize(user: UserInfo, r: impersonation.Request) -> tuple[bool, str]:
-        attrs = Attributes(user, "impersonate", True, namespace=r.namespace, api_group=r.api_group,
-                           resource=r.resource, subresource=r.subresource, name=r.name)
-        decision, reason, _ = await authorizer.authorize(attrs)
+        decision, reason, _ = await authorizer.authorize(r.attributes(user))
         return decision == Decision.ALLOW, reason
 
     return authorize

@@ -19,11 +19,12 @@ from urllib.parse import unquote
 from aiohttp import web
 
 from kapiserver.apimachinery import errors
-from kapiserver.apimachinery.schema import GroupResource
 from kapiserver.apimachinery.user import ALL_AUTHENTICATED, ALL_UNAUTHENTICATED, ANONYMOUS, UserInfo
 from kapiserver.endpoints.scope import USER_KEY
+from kapiserver.registry.authorization.decision import Attributes
 
 from . import Filter, Handler
+from .forbidden import forbidden
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,11 @@ class Request:
     namespace: str = ""
     subresource: str = ""
     extra_key: str = field(default="", compare=False)
+
+    def attributes(self, user: UserInfo) -> Attributes:
+        """What the authorizer is asked: may `user` impersonate this?"""
+        return Attributes(user, "impersonate", True, namespace=self.namespace, api_group=self.api_group,
+                          resource=self.resource, subresource=self.subresource, name=self.name)
 
 
 def _split_service_account(name: str) -> tuple[str, str] | None:
@@ -119,20 +125,6 @@ def impersonated_user(requests: list[Request], groups_given: bool) -> UserInfo:
     return UserInfo(name, uid, tuple(groups), extra)
 
 
-def forbidden(user: UserInfo, r: Request, reason: str) -> errors.StatusError:
-    """upstream responsewriters.ForbiddenStatusError for verb impersonate."""
-    resource = f"{r.resource}/{r.subresource}" if r.subresource else r.resource
-    where = f"in the namespace {_quote(r.namespace)}" if r.namespace else "at the cluster scope"
-    message = (f"User {_quote(user.name)} cannot impersonate resource {_quote(resource)} in API group "
-               f"{_quote(r.api_group)} {where}")
-    return errors.forbidden(GroupResource(r.api_group, r.resource), r.name, f"{message}: {reason}" if reason
-                            else message)
-
-
-def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def with_impersonation(authorize: ImpersonationAuthorizer | None) -> Filter:
     async def impersonate(request: web.Request, handler: Handler) -> web.StreamResponse:
         requests = build_requests(request.headers)
@@ -143,7 +135,7 @@ def with_impersonation(authorize: ImpersonationAuthorizer | None) -> Filter:
             if authorize is not None:
                 allowed, reason = await authorize(requestor, r)
                 if not allowed:
-                    raise forbidden(requestor, r, reason)
+                    raise forbidden(r.attributes(requestor), reason)
         user = impersonated_user(requests, bool(request.headers.getall(GROUP_HEADER, [])))
         log.debug("%s is impersonating %s", requestor.name, user.name)
         request[USER_KEY] = user

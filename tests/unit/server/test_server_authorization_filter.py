@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from kapiserver.apimachinery.user import UserInfo
 from kapiserver.endpoints.request_info import parse_request_info
-from kapiserver.server.filters.authorization import authorizer_attributes, forbidden
+from kapiserver.server.filters.authorization import authorizer_attributes
+from kapiserver.server.filters.forbidden import forbidden
 
 ROBOT = UserInfo("system:serviceaccount:ns:robot")
 

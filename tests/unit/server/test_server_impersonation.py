@@ -7,7 +7,8 @@ from multidict import CIMultiDict
 
 from kapiserver.apimachinery.errors import StatusError
 from kapiserver.apimachinery.user import UserInfo
-from kapiserver.server.filters.impersonation import Request, build_requests, forbidden, impersonated_user
+from kapiserver.server.filters.forbidden import forbidden
+from kapiserver.server.filters.impersonation import Request, build_requests, impersonated_user
 
 
 def headers(*pairs: tuple[str, str]) -> CIMultiDict[str]:
@@ -53,9 +54,10 @@ def test_groups_without_a_user_are_a_bad_request() -> None:
 
 
 def test_forbidden_message() -> None:
-    err = forbidden(UserInfo("bob"), Request("users", "jane"), "")
+    err = forbidden(Request("users", "jane").attributes(UserInfo("bob")), "")
     assert err.status["message"] == ('users "jane" is forbidden: User "bob" cannot impersonate resource "users" in '
                                      'API group "" at the cluster scope')
-    err = forbidden(UserInfo("bob"), Request("serviceaccounts", "robot", namespace="team"), "no RBAC policy matched")
+    err = forbidden(Request("serviceaccounts", "robot", namespace="team").attributes(UserInfo("bob")),
+                    "no RBAC policy matched")
     assert err.status["message"] == ('serviceaccounts "robot" is forbidden: User "bob" cannot impersonate resource '
                                      '"serviceaccounts" in API group "" in the namespace "team": no RBAC policy matched')
