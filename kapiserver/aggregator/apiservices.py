@@ -18,7 +18,7 @@ from kapiserver.registry.pathsegment import is_valid_path_segment_name
 from kapiserver.registry.provider import StorageProvider
 from kapiserver.registry.rest import RequestContext
 from kapiserver.registry.spec import ResourceSpec
-from kapiserver.registry.strategy import Strategy, keep_old_status
+from kapiserver.registry.strategy import Strategy, keep_old_spec, keep_old_status
 from kapiserver.registry.subresources import status
 from kapiserver.registry.table import AGE_COLUMN, NAME_DESCRIPTION, Column, Printer, age, name_of
 
@@ -150,10 +150,7 @@ class APIServiceStatusStrategy(APIServiceStrategy):
         return [("spec",), ("metadata",)]
 
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
-        if "spec" in old:
-            obj["spec"] = old["spec"]
-        else:
-            obj.pop("spec", None)
+        keep_old_spec(obj, old)
         new_meta, old_meta = obj.setdefault("metadata", {}), old.get("metadata") or {}
         for key in ("labels", "annotations", "finalizers", "ownerReferences"):
             if key in old_meta:

@@ -15,7 +15,7 @@ from kapiserver.apimachinery import field, meta, objectmeta, validation
 from kapiserver.apimachinery.schema import GroupVersionKind
 from kapiserver.apimachinery.types import Object
 from kapiserver.registry.rest import RequestContext
-from kapiserver.registry.strategy import Strategy
+from kapiserver.registry.strategy import Strategy, keep_old_status
 
 _MAX_INT32 = 2**31 - 1
 _STANDARD_FINALIZERS = frozenset({"orphan", "foregroundDeletion", "kubernetes"})
@@ -47,10 +47,7 @@ class CustomResourceStrategy(Strategy):
 
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
         if self.status:
-            if "status" in old:
-                obj["status"] = old["status"]
-            else:
-                obj.pop("status", None)
+            keep_old_status(obj, old)
         if _non_metadata(obj) != _non_metadata(old):
             obj.setdefault("metadata", {})["generation"] = meta.generation(old) + 1
 

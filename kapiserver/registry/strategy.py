@@ -89,10 +89,19 @@ def drop_status_on_create(obj: Object) -> None:
 
 def keep_old_status(obj: Object, old: Object) -> None:
     """The main resource cannot change status; the status subresource can."""
-    if "status" in old:
-        obj["status"] = old["status"]
+    _keep_old(obj, old, "status")
+
+
+def keep_old_spec(obj: Object, old: Object) -> None:
+    """The status subresource cannot change spec; the main resource can."""
+    _keep_old(obj, old, "spec")
+
+
+def _keep_old(obj: Object, old: Object, key: str) -> None:
+    if key in old:
+        obj[key] = old[key]
     else:
-        obj.pop("status", None)
+        obj.pop(key, None)
 
 
 def start_generation(obj: Object) -> None:

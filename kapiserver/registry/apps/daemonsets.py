@@ -22,6 +22,7 @@ from kapiserver.registry.strategy import (
     Strategy,
     drop_status_on_create,
     immutable,
+    keep_old_spec,
     keep_old_status,
     start_generation,
 )
@@ -220,10 +221,7 @@ class DaemonSetStrategy(Strategy):
 
 class DaemonSetStatusStrategy(DaemonSetStrategy):
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
-        if "spec" in old:
-            obj["spec"] = old["spec"]
-        else:
-            obj.pop("spec", None)
+        keep_old_spec(obj, old)
         set_template_generation(obj, template_generation(old))
 
     def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> field.ErrorList:

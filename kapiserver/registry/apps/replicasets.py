@@ -18,6 +18,7 @@ from kapiserver.registry.strategy import (
     Strategy,
     drop_status_on_create,
     immutable,
+    keep_old_spec,
     keep_old_status,
     start_generation,
 )
@@ -123,10 +124,7 @@ class ReplicaSetStrategy(Strategy):
 
 class ReplicaSetStatusStrategy(ReplicaSetStrategy):
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
-        if "spec" in old:
-            obj["spec"] = old["spec"]
-        else:
-            obj.pop("spec", None)
+        keep_old_spec(obj, old)
 
     def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> field.ErrorList:
         return validate_replica_set_status_update(obj, old)

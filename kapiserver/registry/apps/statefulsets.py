@@ -22,6 +22,7 @@ from kapiserver.registry.store import Store
 from kapiserver.registry.strategy import (
     Strategy,
     drop_status_on_create,
+    keep_old_spec,
     keep_old_status,
     start_generation,
 )
@@ -150,10 +151,7 @@ class StatefulSetStrategy(Strategy):
 
 class StatefulSetStatusStrategy(StatefulSetStrategy):
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
-        if "spec" in old:
-            obj["spec"] = old["spec"]
-        else:
-            obj.pop("spec", None)
+        keep_old_spec(obj, old)
 
     def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> field.ErrorList:
         return validate_stateful_set_status_update(obj, old)

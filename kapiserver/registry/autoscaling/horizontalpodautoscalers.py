@@ -20,7 +20,7 @@ from kapiserver.registry import conversion
 from kapiserver.registry.core.podspec.access import as_dict, as_int, as_str, dicts
 from kapiserver.registry.rest import RequestContext
 from kapiserver.registry.spec import ResourceSpec, Subresource
-from kapiserver.registry.strategy import Strategy, drop_status_on_create, keep_old_status
+from kapiserver.registry.strategy import Strategy, drop_status_on_create, keep_old_spec, keep_old_status
 from kapiserver.registry.subresources import StatusREST
 from kapiserver.registry.table import AGE_COLUMN, NAME_COLUMN, Column, Printer, age, name_of
 
@@ -77,10 +77,7 @@ class HorizontalPodAutoscalerStrategy(Strategy):
 
 class HorizontalPodAutoscalerStatusStrategy(HorizontalPodAutoscalerStrategy):
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
-        if "spec" in old:
-            obj["spec"] = old["spec"]
-        else:
-            obj.pop("spec", None)
+        keep_old_spec(obj, old)
 
     def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> field.ErrorList:
         return validation.validate_horizontal_pod_autoscaler_status_update(obj, old)

@@ -17,7 +17,13 @@ from kapiserver.registry.core.podspec import set_defaults_pod_spec, validation_o
 from kapiserver.registry.core.podspec.access import as_dict, as_str, semantic_equal
 from kapiserver.registry.rest import RequestContext
 from kapiserver.registry.spec import ResourceSpec
-from kapiserver.registry.strategy import Strategy, drop_status_on_create, keep_old_status, start_generation
+from kapiserver.registry.strategy import (
+    Strategy,
+    drop_status_on_create,
+    keep_old_spec,
+    keep_old_status,
+    start_generation,
+)
 from kapiserver.registry.table import (
     AGE_COLUMN,
     NAME_COLUMN,
@@ -118,10 +124,7 @@ class CronJobStrategy(Strategy):
 
 class CronJobStatusStrategy(CronJobStrategy):
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
-        if "spec" in old:
-            obj["spec"] = old["spec"]
-        else:
-            obj.pop("spec", None)
+        keep_old_spec(obj, old)
 
     def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> field.ErrorList:
         return []

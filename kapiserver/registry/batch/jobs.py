@@ -25,7 +25,13 @@ from kapiserver.registry.core.podspec import set_defaults_pod_spec, validation_o
 from kapiserver.registry.core.podspec.access import as_dict, as_int, as_str, dicts, semantic_equal
 from kapiserver.registry.rest import RequestContext
 from kapiserver.registry.spec import ResourceSpec
-from kapiserver.registry.strategy import Strategy, drop_status_on_create, keep_old_status, start_generation
+from kapiserver.registry.strategy import (
+    Strategy,
+    drop_status_on_create,
+    keep_old_spec,
+    keep_old_status,
+    start_generation,
+)
 from kapiserver.registry.table import AGE_COLUMN, NAME_COLUMN, Column, Printer, age, name_of
 
 from . import printing
@@ -214,10 +220,7 @@ class JobStrategy(Strategy):
 
 class JobStatusStrategy(JobStrategy):
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
-        if "spec" in old:
-            obj["spec"] = old["spec"]
-        else:
-            obj.pop("spec", None)
+        keep_old_spec(obj, old)
 
     def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> field.ErrorList:
         return validate_job_update_status(obj, old)

@@ -16,7 +16,7 @@ from kapiserver.apimachinery.types import Object
 from kapiserver.registry import subresources
 from kapiserver.registry.rest import RequestContext
 from kapiserver.registry.spec import ResourceSpec
-from kapiserver.registry.strategy import Strategy, keep_old_status
+from kapiserver.registry.strategy import Strategy, keep_old_spec, keep_old_status
 from kapiserver.registry.table import AGE_COLUMN, NAME_COLUMN, Column, Printer, age, name_of
 
 from . import persistentvolumes_validation as pvv
@@ -280,10 +280,7 @@ class PersistentVolumeClaimStrategy(Strategy):
 
 class PersistentVolumeClaimStatusStrategy(PersistentVolumeClaimStrategy):
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
-        if "spec" in old:
-            obj["spec"] = old["spec"]
-        else:
-            obj.pop("spec", None)
+        keep_old_spec(obj, old)
 
     def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> field.ErrorList:
         return validate_persistent_volume_claim_status_update(obj, old)

@@ -16,7 +16,7 @@ from kapiserver.apimachinery.types import Object
 from kapiserver.registry import subresources
 from kapiserver.registry.rest import RequestContext
 from kapiserver.registry.spec import ResourceSpec
-from kapiserver.registry.strategy import Strategy, keep_old_status
+from kapiserver.registry.strategy import Strategy, keep_old_spec, keep_old_status
 from kapiserver.registry.table import AGE_COLUMN, NAME_COLUMN, Column, Printer, age, name_of
 
 from .persistentvolumes_validation import validate_persistent_volume, validate_persistent_volume_update
@@ -109,10 +109,7 @@ class PersistentVolumeStrategy(Strategy):
 
 class PersistentVolumeStatusStrategy(PersistentVolumeStrategy):
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
-        if "spec" in old:
-            obj["spec"] = old["spec"]
-        else:
-            obj.pop("spec", None)
+        keep_old_spec(obj, old)
         status, old_status = obj.setdefault("status", {}), as_dict(old.get("status"))
         same_phase = status.get("phase") == old_status.get("phase")
         if same_phase and status.get("lastPhaseTransitionTime") is None:

@@ -19,7 +19,7 @@ from kapiserver.registry import subresources
 from kapiserver.registry.rest import DeleteOptions, RequestContext
 from kapiserver.registry.spec import ResourceSpec, Subresource
 from kapiserver.registry.store import Store
-from kapiserver.registry.strategy import Strategy
+from kapiserver.registry.strategy import Strategy, keep_old_status
 from kapiserver.storage.interface import Storage
 
 from . import pods_mutations, pods_resize, pods_warnings
@@ -70,10 +70,7 @@ class PodStrategy(Strategy):
             ctx.add_warning(warning)
 
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
-        if "status" in old:
-            obj["status"] = old["status"]
-        else:
-            obj.pop("status", None)
+        keep_old_status(obj, old)
         pods_mutations.drop_disabled_pod_fields(obj.setdefault("spec", {}), as_dict(old.get("spec")))
         _bump_generation(obj, old)
 

@@ -17,7 +17,13 @@ from kapiserver.apimachinery.types import Object
 from kapiserver.registry import scale, subresources
 from kapiserver.registry.rest import RequestContext
 from kapiserver.registry.spec import ResourceSpec
-from kapiserver.registry.strategy import Strategy, drop_status_on_create, keep_old_status, start_generation
+from kapiserver.registry.strategy import (
+    Strategy,
+    drop_status_on_create,
+    keep_old_spec,
+    keep_old_status,
+    start_generation,
+)
 from kapiserver.registry.table import AGE_COLUMN, NAME_COLUMN, Column, Printer, age, name_of
 
 from .pods_mutations import drop_disabled_pod_fields
@@ -184,10 +190,7 @@ class ReplicationControllerStrategy(Strategy):
 
 class ReplicationControllerStatusStrategy(ReplicationControllerStrategy):
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
-        if "spec" in old:
-            obj["spec"] = old["spec"]
-        else:
-            obj.pop("spec", None)
+        keep_old_spec(obj, old)
 
     def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> field.ErrorList:
         errs = objectmeta.validate_object_meta_update(meta.metadata(obj), meta.metadata(old),

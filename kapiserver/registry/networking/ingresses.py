@@ -17,6 +17,7 @@ from kapiserver.registry.strategy import (
     Strategy,
     bump_generation_on_change,
     drop_status_on_create,
+    keep_old_spec,
     keep_old_status,
     start_generation,
 )
@@ -70,10 +71,7 @@ class IngressStrategy(Strategy):
 
 class IngressStatusStrategy(IngressStrategy):
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
-        if "spec" in old:
-            obj["spec"] = old["spec"]
-        else:
-            obj.pop("spec", None)
+        keep_old_spec(obj, old)
 
     def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> field.ErrorList:
         return validate_ingress_status_update(obj, old)

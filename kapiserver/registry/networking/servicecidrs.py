@@ -16,7 +16,7 @@ from kapiserver.registry.core import validation_common as common
 from kapiserver.registry.core.podspec.access import as_dict, strings
 from kapiserver.registry.rest import RequestContext
 from kapiserver.registry.spec import ResourceSpec
-from kapiserver.registry.strategy import Strategy, keep_old_status
+from kapiserver.registry.strategy import Strategy, keep_old_spec, keep_old_status
 from kapiserver.registry.table import AGE_COLUMN, NAME_COLUMN, Column, Printer, age, name_of
 
 FIELD_IMMUTABLE = "field is immutable"
@@ -92,10 +92,7 @@ class ServiceCIDRStrategy(Strategy):
 
 class ServiceCIDRStatusStrategy(ServiceCIDRStrategy):
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
-        if "spec" in old:
-            obj["spec"] = old["spec"]
-        else:
-            obj.pop("spec", None)
+        keep_old_spec(obj, old)
 
     def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> field.ErrorList:
         return objectmeta.validate_object_meta_update(obj.get("metadata", {}), old.get("metadata", {}),

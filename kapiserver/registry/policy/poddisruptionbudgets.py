@@ -18,7 +18,13 @@ from kapiserver.registry import subresources
 from kapiserver.registry.core.podspec.access import as_dict, as_int, semantic_equal
 from kapiserver.registry.rest import RequestContext
 from kapiserver.registry.spec import ResourceSpec
-from kapiserver.registry.strategy import Strategy, drop_status_on_create, keep_old_status, start_generation
+from kapiserver.registry.strategy import (
+    Strategy,
+    drop_status_on_create,
+    keep_old_spec,
+    keep_old_status,
+    start_generation,
+)
 from kapiserver.registry.table import AGE_COLUMN, NAME_COLUMN, Column, Printer, age, name_of
 
 UNHEALTHY_POD_EVICTION_POLICIES = ["AlwaysAllow", "IfHealthyBudget"]
@@ -130,10 +136,7 @@ class PodDisruptionBudgetStrategy(Strategy):
 
 class PodDisruptionBudgetStatusStrategy(PodDisruptionBudgetStrategy):
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
-        if "spec" in old:
-            obj["spec"] = old["spec"]
-        else:
-            obj.pop("spec", None)
+        keep_old_spec(obj, old)
 
     def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> field.ErrorList:
         return validate_pod_disruption_budget_status_update(as_dict(obj.get("status")), as_dict(old.get("status")))
