@@ -15,7 +15,7 @@ from kapiserver.registry.resync import ResyncLoop
 from kapiserver.registry.store import Store
 
 from . import ensurer
-from .flowschemas import FLOWSCHEMAS, FlowSchemaStatusStrategy
+from .flowschemas import FLOW_SCHEMA_STATUS_STRATEGY, FLOWSCHEMAS
 from .prioritylevelconfigurations import PRIORITYLEVELCONFIGURATIONS
 
 HOOK_NAME = "priority-and-fairness-config-producer"
@@ -26,7 +26,7 @@ def _hook(storage_for: StorageFor) -> PostStartHook:
     pl_store = Store(PRIORITYLEVELCONFIGURATIONS, storage_for(PRIORITYLEVELCONFIGURATIONS))
     flow_schemas = Client(FLOWSCHEMAS, fs_store)
     priority_levels = Client(PRIORITYLEVELCONFIGURATIONS, pl_store)
-    status = Client(FLOWSCHEMAS, fs_store.with_strategy(FlowSchemaStatusStrategy()))
+    status = Client(FLOWSCHEMAS, fs_store.with_strategy(FLOW_SCHEMA_STATUS_STRATEGY))
 
     async def sync() -> None:
         await ensurer.sync_dangling_conditions(status, priority_levels)

@@ -6,58 +6,20 @@ bump metadata.generation.
 
 from __future__ import annotations
 
-from kapiserver.apimachinery import field, meta, objectmeta
 from kapiserver.apimachinery.types import Object
 from kapiserver.registry import subresources
-from kapiserver.registry.rest import RequestContext
 from kapiserver.registry.spec import ResourceSpec
-from kapiserver.registry.strategy import (
-    Strategy,
-    bump_generation_on_change,
-    keep_old_status,
-    start_generation,
-)
 from kapiserver.registry.table import AGE_COLUMN, NAME_COLUMN, Column, Printer, age, name_of
 
 from . import validation
 from .defaults import default_flow_schema
+from .strategies import ConfigurationStatusStrategy, ConfigurationStrategy
 
 GROUP = "flowcontrol.apiserver.k8s.io"
 
 
-class FlowSchemaStrategy(Strategy):
-    def default(self, obj: Object) -> None:
-        default_flow_schema(obj)
-
-    def prepare_for_create(self, ctx: RequestContext, obj: Object) -> None:
-        obj["status"] = {}
-        start_generation(obj)
-
-    def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
-        keep_old_status(obj, old)
-        bump_generation_on_change(obj, old, "spec")
-
-    def validate(self, ctx: RequestContext, obj: Object) -> field.ErrorList:
-        return validation.validate_flow_schema(obj)
-
-    def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> field.ErrorList:
-        return validation.validate_flow_schema(obj)
-
-
-class FlowSchemaStatusStrategy(FlowSchemaStrategy):
-    def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
-        managed = obj.get("metadata", {}).get("managedFields")
-        obj["metadata"] = meta.deep_copy(old.get("metadata", {}))
-        if managed is not None:
-            obj["metadata"]["managedFields"] = managed
-        else:
-            obj["metadata"].pop("managedFields", None)
-        obj["spec"] = old.get("spec", {})
-
-    def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> field.ErrorList:
-        return validation.validate_conditions(obj.get("status") or {}, field.new_path("status")) + \
-            objectmeta.validate_object_meta_update(obj.get("metadata", {}), old.get("metadata", {}),
-                                                   field.new_path("metadata"))
+FLOW_SCHEMA_STRATEGY = ConfigurationStrategy(default_flow_schema, validation.validate_flow_schema)
+FLOW_SCHEMA_STATUS_STRATEGY = ConfigurationStatusStrategy(default_flow_schema, validation.validate_flow_schema)
 
 
 DESCRIPTIONS = {
@@ -87,8 +49,8 @@ def _row(fs: Object) -> list[object]:
 
 FLOWSCHEMAS = ResourceSpec(
     group=GROUP, version="v1", kind="FlowSchema", plural="flowschemas", singular="flowschema", namespaced=False,
-    strategy=FlowSchemaStrategy(),
-    subresources=(subresources.status(FlowSchemaStatusStrategy()),),
+    strategy=FLOW_SCHEMA_STRATEGY,
+    subresources=(subresources.status(FLOW_SCHEMA_STATUS_STRATEGY),),
     printer=Printer((
         NAME_COLUMN,
         Column("PriorityLevel", "string", "", DESCRIPTIONS["priorityLevel"]),

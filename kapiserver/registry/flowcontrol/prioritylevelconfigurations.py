@@ -5,58 +5,20 @@ changes, and the printer's `<none>` cells for levels that are not Limited or do 
 
 from __future__ import annotations
 
-from kapiserver.apimachinery import field, meta, objectmeta
 from kapiserver.apimachinery.types import Object
 from kapiserver.registry import subresources
-from kapiserver.registry.rest import RequestContext
 from kapiserver.registry.spec import ResourceSpec
-from kapiserver.registry.strategy import (
-    Strategy,
-    bump_generation_on_change,
-    keep_old_status,
-    start_generation,
-)
 from kapiserver.registry.table import AGE_COLUMN, NAME_COLUMN, Column, Printer, age, name_of
 
 from . import validation
 from .defaults import default_priority_level
+from .strategies import ConfigurationStatusStrategy, ConfigurationStrategy
 
 GROUP = "flowcontrol.apiserver.k8s.io"
 
 
-class PriorityLevelStrategy(Strategy):
-    def default(self, obj: Object) -> None:
-        default_priority_level(obj)
-
-    def prepare_for_create(self, ctx: RequestContext, obj: Object) -> None:
-        obj["status"] = {}
-        start_generation(obj)
-
-    def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
-        keep_old_status(obj, old)
-        bump_generation_on_change(obj, old, "spec")
-
-    def validate(self, ctx: RequestContext, obj: Object) -> field.ErrorList:
-        return validation.validate_priority_level_configuration(obj)
-
-    def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> field.ErrorList:
-        return validation.validate_priority_level_configuration(obj)
-
-
-class PriorityLevelStatusStrategy(PriorityLevelStrategy):
-    def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
-        managed = obj.get("metadata", {}).get("managedFields")
-        obj["metadata"] = meta.deep_copy(old.get("metadata", {}))
-        if managed is not None:
-            obj["metadata"]["managedFields"] = managed
-        else:
-            obj["metadata"].pop("managedFields", None)
-        obj["spec"] = old.get("spec", {})
-
-    def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> field.ErrorList:
-        return validation.validate_conditions(obj.get("status") or {}, field.new_path("status")) + \
-            objectmeta.validate_object_meta_update(obj.get("metadata", {}), old.get("metadata", {}),
-                                                   field.new_path("metadata"))
+PRIORITY_LEVEL_STRATEGY = ConfigurationStrategy(default_priority_level, validation.validate_priority_level_configuration)
+PRIORITY_LEVEL_STATUS_STRATEGY = ConfigurationStatusStrategy(default_priority_level, validation.validate_priority_level_configuration)
 
 
 DESCRIPTIONS = {
@@ -119,8 +81,8 @@ def _row(pl: Object) -> list[object]:
 
 PRIORITYLEVELCONFIGURATIONS = ResourceSpec(
     group=GROUP, version="v1", kind="PriorityLevelConfiguration", plural="prioritylevelconfigurations",
-    singular="prioritylevelconfiguration", namespaced=False, strategy=PriorityLevelStrategy(),
-    subresources=(subresources.status(PriorityLevelStatusStrategy()),),
+    singular="prioritylevelconfiguration", namespaced=False, strategy=PRIORITY_LEVEL_STRATEGY,
+    subresources=(subresources.status(PRIORITY_LEVEL_STATUS_STRATEGY),),
     printer=Printer((
         NAME_COLUMN,
         Column("Type", "string", "", DESCRIPTIONS["type"]),
