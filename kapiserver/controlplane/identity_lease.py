@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import datetime as _dt
 import hashlib
 import logging
@@ -28,7 +27,7 @@ import struct
 import uuid
 from collections.abc import Callable
 
-from kapiserver.apimachinery import errors, meta, timefmt
+from kapiserver.apimachinery import errors, meta, tasks, timefmt
 from kapiserver.apimachinery.types import Object
 from kapiserver.registry.coordination.leases import LEASES
 from kapiserver.registry.loopback import Client
@@ -114,11 +113,8 @@ class _Loop:
         raise NotImplementedError
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
-            self._task = None
+        await tasks.cancel([self._task])
+        self._task = None
 
 
 class IdentityLeaseController(_Loop):

@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from kapiserver.apimachinery import errors
+from kapiserver.apimachinery import errors, tasks
 from kapiserver.apimachinery.types import Object
 from kapiserver.registry.core.validation_common import is_ipv6_string
 from kapiserver.registry.loopback import Client
@@ -145,10 +145,7 @@ class KubernetesServiceController:
     async def stop(self) -> None:
         """Stop reconciling and take this server out of the Endpoints at once."""
         self._stopped = True
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
+        await tasks.cancel([self._task])
         try:
             async with asyncio.timeout(2 * self._interval):
                 await self._leases.remove(self.public_ip)

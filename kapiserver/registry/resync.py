@@ -7,9 +7,10 @@ nothing changed); a broken watch is restarted after a second. `stop()` cancels t
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+
+from kapiserver.apimachinery import tasks
 
 from .loopback import SYSTEM_USER
 from .rest import ListOptions, RequestContext
@@ -30,11 +31,7 @@ class ResyncLoop:
                        for store in self.stores]
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await tasks.cancel(self._tasks)
         self._tasks = []
 
     async def _watch(self, store: Store) -> None:

@@ -21,7 +21,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from kapiserver.apimachinery import errors, timefmt
+from kapiserver.apimachinery import errors, tasks, timefmt
 from kapiserver.apimachinery.types import Object
 
 from .ipallocator import CONTROLLER_NAME, LABEL_MANAGED_BY, IPAddressClient, MetaAllocator
@@ -169,9 +169,6 @@ class ServiceRepair:
                 log.exception("service allocation repair failed")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
-            self._task = None
+        await tasks.cancel([self._task])
+        self._task = None
 

@@ -11,10 +11,9 @@ in-process, so that `kubectl get clusterrole admin -o yaml` shows what a cluster
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
-from kapiserver.apimachinery import errors, labels, meta
+from kapiserver.apimachinery import errors, labels, meta, tasks
 from kapiserver.apimachinery.types import Object
 from kapiserver.registry.loopback import Client
 from kapiserver.registry.rest import ListOptions
@@ -78,11 +77,8 @@ class AggregationController:
         self._task = asyncio.create_task(self._run(), name="clusterrole-aggregation")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
-            self._task = None
+        await tasks.cancel([self._task])
+        self._task = None
 
     async def _sync_until_stable(self) -> None:
         # A role can aggregate an aggregated role (admin <- edit <- view): repeat until quiet.

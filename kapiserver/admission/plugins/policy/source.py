@@ -10,10 +10,10 @@ Each policy is compiled once per generation, on the first request that needs it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 
+from kapiserver.apimachinery import tasks
 from kapiserver.apimachinery.types import Object
 from kapiserver.storage.interface import ListOptions, Storage
 
@@ -114,9 +114,5 @@ class PolicySource:
         return self._hooks
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await tasks.cancel(self._tasks)
 
